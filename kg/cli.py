@@ -1,0 +1,122 @@
+"""The `kg` command: a thin argparse layer over the library.
+
+Each sub-command parses its arguments and calls one library function; errors a
+user can fix (`KgError`) become one line on stderr and exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg.errors import KgError
+
+DEFAULT_INPUT = Path("seeds")
+DEFAULT_OUT = Path("output")
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from kg.outputs import write_build
+    from kg.pipeline import build
+
+    result = build(args.inputs or [DEFAULT_INPUT], publication_date=args.date)
+    written = write_build(result, args.out)
+    print(result.summary(written))
+    if args.explain:
+        from kg.explain import explain_text
+
+        print(explain_text(result))
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from kg.query import run_query_command
+
+    return run_query_command(args)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from kg.export import run_export_command
+
+    return run_export_command(args)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from kg.server import run_serve_command
+
+    return run_serve_command(args)
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from kg.analytics import run_stats_command
+
+    return run_stats_command(args)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kg",
+        description="Build a knowledge graph (RDF) from Chinese development-zone news, "
+        "explore it as an interactive HTML graph, query it with SPARQL and export it.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "build",
+        help="extract a knowledge graph from articles",
+        description="Read articles (files or folders of .txt/.html, UTF-8 or GBK) and write "
+        "DIR/graph.ttl, DIR/graph.html and the query store.",
+    )
+    p.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
+                   help=f"article files or folders (default: {DEFAULT_INPUT}/)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                   help=f"output folder (default: {DEFAULT_OUT}/)")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="publication date: gives the year to dates such as 7月1日")
+    p.add_argument("--explain", action="store_true",
+                   help="print every statement with the rule and the evidence sentence")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("query", help="run a SPARQL query (text, .rq file or named query)",
+                       description="Run SPARQL over the built graph.")
+    from kg.query import add_query_arguments
+
+    add_query_arguments(p)
+    p.set_defaults(func=_cmd_query)
+
+    p = sub.add_parser("export", help="export the graph as Turtle, TriG, N-Quads, N-Triples or JSON-LD",
+                       description="Export the built graph in an RDF format.")
+    from kg.export import add_export_arguments
+
+    add_export_arguments(p)
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("serve", help="serve a read-only SPARQL 1.1 endpoint and query page",
+                       description="Serve the built graph over the SPARQL 1.1 Protocol.")
+    from kg.server import add_serve_arguments
+
+    add_serve_arguments(p)
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("stats", help="print the most central entities and the communities",
+                       description="Graph analytics over the built graph (networkx).")
+    from kg.analytics import add_stats_arguments
+
+    add_stats_arguments(p)
+    p.set_defaults(func=_cmd_stats)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KgError as exc:
+        print(f"kg {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"kg {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
