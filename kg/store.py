@@ -1,0 +1,207 @@
+"""The query store: an on-disk Oxigraph (pyoxigraph) database of the built graph.
+
+`kg build` calls `load_store` to write `output/store/`: every named graph of the
+rdflib dataset (one per article) plus the ontology in its own named graph
+`<https://w3id.org/kg-news/ontology>`. `kg query`, `kg export` and `kg serve`
+read it back with `open_store` (read-only, so several processes may share it),
+or load an RDF file given with `--graph` through `store_from_file`.
+
+Queries see the union of all graphs as their default graph
+(`use_default_graph_as_union=True`), so a query without `GRAPH` finds every
+article's statements and the ontology's labels at once.
+
+Loading bypasses rdflib's serializers: rdflib terms are converted to pyoxigraph
+terms directly (with a cache, since entity IRIs repeat) and handed to
+`Store.bulk_extend`, which writes sorted files straight into RocksDB.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import Literal as RdfLiteral
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from kg.atomic import atomic_directory
+from kg.errors import KgError
+from kg.vocab import ONTOLOGY_IRI, PREFIXES, ontology_dir
+
+#: The project's prefixes as plain strings, for pyoxigraph's `prefixes=` arguments.
+PREFIX_MAP: dict[str, str] = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+ONTOLOGY_GRAPH = ox.NamedNode(str(ONTOLOGY_IRI))
+
+#: RDF file formats by file-name extension (those `--graph` accepts).
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "json": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "owl": ox.RdfFormat.RDF_XML,
+    "xml": ox.RdfFormat.RDF_XML,
+    "n3": ox.RdfFormat.N3,
+}
+
+
+def ontology_file() -> Path:
+    return ontology_dir() / "kg.ttl"
+
+
+class _TermConverter:
+    """rdflib term → pyoxigraph term, caching IRIs and blank nodes (they repeat a lot)."""
+
+    def __init__(self) -> None:
+        self._nodes: dict = {}
+        self._datatypes: dict[str, ox.NamedNode] = {}
+
+    def node(self, term) -> ox.NamedNode | ox.BlankNode:
+        cached = self._nodes.get(term)
+        if cached is None:
+            if isinstance(term, URIRef):
+                cached = ox.NamedNode(str(term))
+            elif isinstance(term, BNode):
+                cached = ox.BlankNode(str(term))
+            else:
+                raise TypeError(f"not an IRI or blank node: {term!r}")
+            self._nodes[term] = cached
+        return cached
+
+    def term(self, term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(term, RdfLiteral):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                datatype = self._datatypes.get(term.datatype)
+                if datatype is None:
+                    datatype = self._datatypes[term.datatype] = ox.NamedNode(str(term.datatype))
+                return ox.Literal(str(term), datatype=datatype)
+            return ox.Literal(str(term))
+        return self.node(term)
+
+    def graph_name(self, identifier) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+        if identifier is None or identifier == DATASET_DEFAULT_GRAPH_ID:
+            return ox.DefaultGraph()
+        return self.node(identifier)
+
+
+def rdflib_quads(dataset: Dataset | Graph) -> Iterator[ox.Quad]:
+    """Every quad of an rdflib Dataset (or triple of a Graph) as pyoxigraph quads."""
+    convert = _TermConverter()
+    if isinstance(dataset, Dataset):
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            identifier = g.identifier if isinstance(g, Graph) else g
+            yield ox.Quad(convert.node(s), convert.node(p), convert.term(o),
+                          convert.graph_name(identifier))
+    else:
+        for s, p, o in dataset:
+            yield ox.Quad(convert.node(s), convert.node(p), convert.term(o), ox.DefaultGraph())
+
+
+def add_ontology(store: ox.Store) -> None:
+    """Load ontology/kg.ttl into the named graph <https://w3id.org/kg-news/ontology>."""
+    store.load(path=str(ontology_file()), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
+
+
+def load_store(dataset: Dataset, path: Path) -> Path:
+    """(Re)create the on-disk store at `path` from `dataset` plus the ontology.
+
+    The store is built in a temporary folder beside `path` and swapped in only
+    when complete, so a failure leaves the previous store as it was.
+    """
+    path = Path(path)
+    with atomic_directory(path) as tmp:
+        store = ox.Store(str(tmp))
+        try:
+            store.bulk_extend(rdflib_quads(dataset))
+            add_ontology(store)
+            store.flush()
+            store.optimize()
+        finally:
+            del store  # closes RocksDB before the folder is renamed
+    return path
+
+
+def write_store_from_quads(quads: Iterable[ox.Quad], path: Path, *, with_ontology: bool = True) -> Path:
+    """Like `load_store`, from pyoxigraph quads (used by the benchmark and tests)."""
+    path = Path(path)
+    with atomic_directory(path) as tmp:
+        store = ox.Store(str(tmp))
+        try:
+            store.bulk_extend(quads)
+            if with_ontology:
+                add_ontology(store)
+            store.flush()
+        finally:
+            del store
+    return path
+
+
+def is_store(path: Path) -> bool:
+    """Whether `path` looks like an Oxigraph (RocksDB) store folder."""
+    path = Path(path)
+    return path.is_dir() and (path / "CURRENT").is_file()
+
+
+def open_store(path: Path) -> ox.Store:
+    """Open the store at `path` read-only (other readers may share it)."""
+    path = Path(path)
+    if not is_store(path):
+        raise KgError(f"no query store at {path} (run `kg build`, or pass --graph FILE)")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise KgError(f"cannot open the store at {path}: {_one_line(exc)}") from None
+
+
+def rdf_format_for(path: Path, fmt: str | None = None) -> ox.RdfFormat:
+    """The RDF format of `path`, from `fmt` if given else from its extension."""
+    key = (fmt or Path(path).suffix.lstrip(".")).lower()
+    try:
+        return RDF_FORMATS[key]
+    except KeyError:
+        known = ", ".join(sorted({"ttl", "trig", "nq", "nt", "jsonld", "rdf"}))
+        raise KgError(f"cannot tell the RDF format of {path} (known: {known})") from None
+
+
+def load_file(store: ox.Store, path: Path, fmt: str | None = None) -> None:
+    """Parse the RDF file `path` into `store` (quads keep their graphs)."""
+    path = Path(path)
+    if not path.is_file():
+        raise KgError(f"no such graph file: {path} (run `kg build` first?)")
+    rdf_format = rdf_format_for(path, fmt)
+    try:
+        store.load(path=str(path), format=rdf_format)
+    except SyntaxError as exc:
+        raise KgError(f"cannot parse {path}: {_one_line(exc)}") from None
+    except (OSError, ValueError) as exc:
+        raise KgError(f"cannot read {path}: {_one_line(exc)}") from None
+
+
+def store_from_file(path: Path, *, with_ontology: bool = True, location: Path | None = None) -> ox.Store:
+    """A store holding the RDF file `path` (in memory, or on disk at `location`).
+
+    With `with_ontology` the ontology is added in its named graph, as in the
+    store `kg build` writes, so the named queries find class and property labels.
+    """
+    store = ox.Store(str(location)) if location is not None else ox.Store()
+    load_file(store, path)
+    if with_ontology:
+        add_ontology(store)
+    return store
+
+
+def article_graphs(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode]:
+    """The named graphs of `store` other than the ontology's."""
+    return [g for g in store.named_graphs() if g != ONTOLOGY_GRAPH]
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
