@@ -9,8 +9,8 @@ raw text; `# param: NAME@zh — …` makes it a language-tagged literal, the for
 labels take in the graph.
 
 Queries run on pyoxigraph with the project's prefixes predeclared
-(`kg:`, `kgr:`, `rdfs:`, `skos:` … see `kg.vocab.PREFIXES`) and the union of all
-graphs as the default graph.
+(`kg:`, `kgr:`, `rdfs:`, `skos:` … see `kg.vocab.PREFIXES`); their default graph
+is the merge of all graphs (see kg.store).
 """
 from __future__ import annotations
 
@@ -159,7 +159,7 @@ def resolve_query(query: str, params: Mapping[str, str] | None = None) -> str:
 def run_query(store: ox.Store, text: str):
     """Evaluate SPARQL `text` on `store`; a malformed query raises KgError."""
     try:
-        return store.query(text, prefixes=PREFIX_MAP, use_default_graph_as_union=True)
+        return store.query(text, prefixes=PREFIX_MAP)
     except SyntaxError as exc:
         raise KgError(f"malformed query: {_one_line(exc)}") from None
     except (OSError, RuntimeError, ValueError) as exc:

@@ -6,9 +6,13 @@ rdflib dataset (one per article) plus the ontology in its own named graph
 read it back with `open_store` (read-only, so several processes may share it),
 or load an RDF file given with `--graph` through `store_from_file`.
 
-Queries see the union of all graphs as their default graph
-(`use_default_graph_as_union=True`), so a query without `GRAPH` finds every
-article's statements and the ontology's labels at once.
+Queries see the merge of all graphs as their default graph. The store keeps
+that merge itself, in its default graph: each triple once, however many
+articles state it. (pyoxigraph's `use_default_graph_as_union=True` would give
+the same view without the copy, but Oxigraph 0.5 repeats a triple once per graph
+that holds it, so `COUNT` and listings over shared entities came out inflated:
+Oxigraph issue 1919, fixed after 0.5.13.) `GRAPH ?g { … }` still reaches each
+article's own graph and the ontology's.
 
 Loading bypasses rdflib's serializers: rdflib terms are converted to pyoxigraph
 terms directly (with a cache, since entity IRIs repeat) and handed to
@@ -16,6 +20,7 @@ terms directly (with a cache, since entity IRIs repeat) and handed to
 """
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -105,9 +110,30 @@ def rdflib_quads(dataset: Dataset | Graph) -> Iterator[ox.Quad]:
             yield ox.Quad(convert.node(s), convert.node(p), convert.term(o), ox.DefaultGraph())
 
 
+def with_merge(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """Each quad, and its triple again in the default graph (the store deduplicates)."""
+    default = ox.DefaultGraph()
+    for quad in quads:
+        yield quad
+        if quad.graph_name != default:
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
+
+
+def ontology_quads() -> list[ox.Quad]:
+    """ontology/kg.ttl as quads in the graph <https://w3id.org/kg-news/ontology>."""
+    with open(ontology_file(), "rb") as handle:
+        return [ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH)
+                for t in ox.parse(handle, format=ox.RdfFormat.TURTLE)]
+
+
 def add_ontology(store: ox.Store) -> None:
-    """Load ontology/kg.ttl into the named graph <https://w3id.org/kg-news/ontology>."""
-    store.load(path=str(ontology_file()), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
+    """Add the ontology in its named graph (and to the merged default graph)."""
+    store.extend(with_merge(ontology_quads()))
+
+
+def merge_into_default(store: ox.Store) -> None:
+    """Copy every named graph's triples into the default graph (for stores loaded from files)."""
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 def load_store(dataset: Dataset, path: Path) -> Path:
@@ -120,8 +146,7 @@ def load_store(dataset: Dataset, path: Path) -> Path:
     with atomic_directory(path) as tmp:
         store = ox.Store(str(tmp))
         try:
-            store.bulk_extend(rdflib_quads(dataset))
-            add_ontology(store)
+            store.bulk_extend(with_merge(chain(rdflib_quads(dataset), ontology_quads())))
             store.flush()
             store.optimize()
         finally:
@@ -135,9 +160,9 @@ def write_store_from_quads(quads: Iterable[ox.Quad], path: Path, *, with_ontolog
     with atomic_directory(path) as tmp:
         store = ox.Store(str(tmp))
         try:
-            store.bulk_extend(quads)
             if with_ontology:
-                add_ontology(store)
+                quads = chain(quads, ontology_quads())
+            store.bulk_extend(with_merge(quads))
             store.flush()
         finally:
             del store
@@ -185,16 +210,21 @@ def load_file(store: ox.Store, path: Path, fmt: str | None = None) -> None:
         raise KgError(f"cannot read {path}: {_one_line(exc)}") from None
 
 
-def store_from_file(path: Path, *, with_ontology: bool = True, location: Path | None = None) -> ox.Store:
+def store_from_file(path: Path, *, with_ontology: bool = True, merge: bool = True,
+                    location: Path | None = None) -> ox.Store:
     """A store holding the RDF file `path` (in memory, or on disk at `location`).
 
     With `with_ontology` the ontology is added in its named graph, as in the
     store `kg build` writes, so the named queries find class and property labels.
+    As there, the default graph ends up holding the merge of all graphs, unless
+    `merge` is false (the file's quads exactly as they are, for exporting).
     """
     store = ox.Store(str(location)) if location is not None else ox.Store()
     load_file(store, path)
     if with_ontology:
         add_ontology(store)
+    if merge:
+        merge_into_default(store)
     return store
 
 

@@ -194,7 +194,7 @@ def test_load_store_holds_every_article_graph_and_the_ontology(sample_store_dir:
     names = set(store.named_graphs())
     assert names == {ox.NamedNode(A1), ox.NamedNode(A2), ONTOLOGY_GRAPH}
     assert set(article_graphs(store)) == {ox.NamedNode(A1), ox.NamedNode(A2)}
-    article_quads = sum(1 for q in store if q.graph_name != ONTOLOGY_GRAPH)
+    article_quads = sum(1 for q in store if q.graph_name not in (ONTOLOGY_GRAPH, ox.DefaultGraph()))
     assert article_quads == sample_quad_count()
     # the ontology is its own graph and says what kg:Enterprise is called
     label = store.query(
@@ -206,14 +206,21 @@ def test_load_store_holds_every_article_graph_and_the_ontology(sample_store_dir:
     assert str(ONTOLOGY_GRAPH.value) == str(ONTOLOGY_IRI)
 
 
-def test_queries_default_to_the_union_of_graphs(sample_store_dir: Path):
+def test_default_graph_is_the_merge_of_all_graphs_each_triple_once(sample_store_dir: Path):
     store = open_store(sample_store_dir)
-    q = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?e <%smentionedIn> ?a }" % KG
-    union = store.query(q, use_default_graph_as_union=True)
-    assert int(next(iter(union))["n"].value) == 2
-    # without the union the (empty) default graph has nothing
-    plain = store.query(q)
-    assert int(next(iter(plain))["n"].value) == 0
+    prefixes = {"kg": KG, "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "kgr": KGR}
+    # 云帆科技's label is stated in both articles' graphs, yet counted once
+    q = "SELECT (COUNT(*) AS ?n) WHERE { kgr:enterprise\\/云帆科技 rdfs:label ?l }"
+    assert int(next(iter(store.query(q, prefixes=prefixes)))["n"].value) == 1
+    q = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { kgr:enterprise\\/云帆科技 rdfs:label ?l } }"
+    assert int(next(iter(store.query(q, prefixes=prefixes)))["n"].value) == 2
+    q = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?e kg:mentionedIn ?a }"
+    assert int(next(iter(store.query(q, prefixes=prefixes)))["n"].value) == 2
+    # the ontology is part of the merge too
+    assert bool(store.query("ASK { kg:TrainingEvent rdfs:subClassOf kg:Event }", prefixes=prefixes))
+    union = {(q.subject, q.predicate, q.object) for q in store if q.graph_name != ox.DefaultGraph()}
+    default = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert union == default
 
 
 def test_load_store_replaces_an_earlier_store(tmp_path: Path):
@@ -225,7 +232,7 @@ def test_load_store_replaces_an_earlier_store(tmp_path: Path):
     g.add((URIRef(A1), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("t001")))
     load_store(smaller, target)
     store = open_store(target)
-    assert sum(1 for q in store if q.graph_name != ONTOLOGY_GRAPH) == 2
+    assert sum(1 for q in store.quads_for_pattern(None, None, None, ox.NamedNode(A1))) == 2
     assert not list(tmp_path.glob(".store.*")), "temporary folders are cleaned up"
 
 
@@ -241,7 +248,7 @@ def test_failed_load_keeps_the_previous_store(tmp_path: Path, monkeypatch):
     with pytest.raises(RuntimeError):
         load_store(sample_dataset(), target)
     store = open_store(target)
-    assert sum(1 for q in store if q.graph_name != ONTOLOGY_GRAPH) == sample_quad_count()
+    assert sum(1 for q in store if q.graph_name not in (ONTOLOGY_GRAPH, ox.DefaultGraph())) == sample_quad_count()
 
 
 def test_read_only_stores_can_be_opened_twice(sample_store_dir: Path):
@@ -261,7 +268,9 @@ def test_store_from_file_parses_trig_and_adds_the_ontology(tmp_path: Path):
     assert ox.NamedNode(A1) in set(store.named_graphs())
     assert ONTOLOGY_GRAPH in set(store.named_graphs())
     bare = store_from_file(trig, with_ontology=False)
-    assert len(bare) == sample_quad_count()
+    named = sum(1 for q in bare if q.graph_name != ox.DefaultGraph())
+    assert named == sample_quad_count()
+    assert ONTOLOGY_GRAPH not in set(bare.named_graphs())
 
 
 def test_store_from_file_reports_syntax_errors_in_one_line(tmp_path: Path):
