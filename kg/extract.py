@@ -1,0 +1,967 @@
+"""Rule-based extraction of mentions and facts from one normalized article.
+
+The rules are general for the genre (development-zone news) and read every word
+they need from the lexicons: name suffixes (开发区, 有限公司, 联盟, 党工委 …),
+event heads (座谈会, 培训, 仪式 …), talent categories, job titles and trigger
+verbs (组织, 成立, 选派, 聘请 …). No rule knows a particular name.
+
+Mentions come first, class by class; facts then link mentions that stand in
+one sentence. Each fact keeps the evidence span and the name of its rule.
+Discourse defaults are explicit: an event or initiative whose sentence names no
+agent is credited to the article's principal agent (the development zone it
+reports on), and words such as 联盟 or 仪式上 refer to the alliance or event
+last named.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+
+from kg.lexicon import Lexicon, alternation, load_lexicon
+from kg.model import (
+    AGENT_CLASSES, ALLIANCE, CAMPAIGN, ENTERPRISE, EVENT, GROUP, INDUSTRY, INITIATIVE, ORGANIZATION,
+    PERSON, PLACE, ZONE, Document, Fact, Mention, Sentence,
+)
+from kg.normalize import clean_label
+from kg.numbers import parse_count
+from kg.segment import Segmenter, Token, default_segmenter
+
+CJK = "\u4e00-\u9fff"
+OPEN_QUOTES, CLOSE_QUOTES = "“‘「『\"", "”’」』\""
+CLAUSE_BREAK = set(",;:。!?()")
+# Dictionary tags that never sit inside a name (verbs, prepositions, particles, numerals …).
+STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f m q y e o zg ad vd df dg tg mq vg".split())
+PLACE_TAGS = frozenset({"ns", "nr", "nz", "nrt", "j", None})
+NUMBER = rf"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
+DATE = re.compile(
+    rf"(?:(?P<year>\d{{4}})年)?(?P<month>\d{{1,2}})月(?P<day>\d{{1,2}})日"
+    rf"(?:\s*[—\-~至到]\s*(?:(?P<month2>\d{{1,2}})月)?(?P<day2>\d{{1,2}})日)?"
+)
+RELATIVE_DATE = re.compile(r"日前|近日|近期|前一阶段|近年来|今年以来|目前|日前")
+AREA = re.compile(rf"(?P<q>近|约|超|逾)?(?P<n>{NUMBER})(?P<q2>余|多)?(?P<unit>平方米|平米|亩|平方公里)")
+AREA_FACTOR = {"平方米": 1, "平米": 1, "亩": 666.67, "平方公里": 1_000_000}
+
+
+@dataclass
+class SentenceView:
+    """A sentence with its tokens, for rules that look at word boundaries."""
+
+    sentence: Sentence
+    tokens: list[Token]
+    starts: dict[int, int] = field(default_factory=dict)  # token start offset → index
+    ends: dict[int, int] = field(default_factory=dict)  # token end offset → index
+
+    def __post_init__(self):
+        for i, tok in enumerate(self.tokens):
+            self.starts[tok.start] = i
+            self.ends[tok.end] = i
+
+
+class Extractor:
+    """Finds mentions and facts in a `Document`; call it on each document."""
+
+    def __init__(self, lexicon: Lexicon | None = None, segmenter: Segmenter | None = None):
+        self.lex = lex = lexicon or load_lexicon()
+        self.segmenter = segmenter or default_segmenter()
+        self.member_heads = set(lex.words("member_heads.txt"))
+        self.generic_event_modifiers = set(lex.words("event_generic_modifiers.txt"))
+        self.event_references = re.compile(alternation(lex.words("event_references.txt")))
+        self.speech = re.compile(alternation(lex.words("speech_verbs.txt")))
+        self.trig = {signal: set(verbs) for signal, verbs in lex.triggers.items()}
+        self.all_triggers = set().union(*self.trig.values())
+        self.zone_re = re.compile(alternation(lex.zone_suffixes))
+        self.org_re = re.compile(alternation(lex.organization_suffixes))
+        self.strong_ent_re = re.compile(alternation(lex.strong_enterprise_suffixes))
+        self.weak_ent_suffixes = tuple(lex.enterprise_suffixes)
+        self.alliance_re = re.compile(alternation(lex.alliance_suffixes))
+        self.place_re = re.compile(alternation(lex.place_suffixes))
+        self.event_re = re.compile(alternation(lex.event_heads))
+        self.campaign_re = re.compile(rf"[{CJK}]{{2,6}}?(?:{alternation(lex.campaign_heads)})")
+        self.group_re = re.compile(alternation(lex.group_heads))
+        self.group_heads = set(lex.group_heads)
+        qualifiers = [w for w, k in lex.measure_words.items() if k == "qualifier"]
+        units = [w for w, k in lex.measure_words.items() if k == "unit"]
+        self.count_before = re.compile(
+            rf"(?P<q>{alternation(q for q in qualifiers if q in '近约逾超')})?(?P<n>{NUMBER})"
+            rf"(?P<q2>{alternation(q for q in qualifiers if q in '余多')})?(?P<unit>{alternation(units)})$")
+        self.count_after = re.compile(
+            rf"^(?P<n>{NUMBER})(?P<q2>余|多)?(?P<unit>{alternation(units)})")
+        titles = [t for t, k in lex.job_titles.items() if k == "title"]
+        organs = [t for t, k in lex.job_titles.items() if k == "organ"]
+        one_title = rf"(?:{alternation(organs)})?(?:{alternation(titles)})"
+        surnames = sorted(lex.surnames, key=len, reverse=True)
+        name = rf"(?:{alternation(surnames)})[{CJK}]{{1,2}}?"
+        follower = rf"(?:{alternation(lex.name_followers)}|[,.;:。!?、\s”)(]|$)"
+        self.titled_person = re.compile(rf"(?P<titles>{one_title}(?:、{one_title})*)(?P<name>{name})(?={follower})")
+        self.organ_re = re.compile(rf"^(?:{alternation(organs)})")
+        self.role_tails = tuple(lex.role_tails)
+        roles = alternation(lex.byline_roles)
+        self.byline_paren = re.compile(rf"\(\s*(?:{roles})\s*:?\s*[{CJK}][^()]*\)")
+        self.byline_role = re.compile(rf"({roles})\s*:?\s*")
+        self.bare_byline = re.compile(rf"\(([{CJK}]{{2,3}})\)\s*$|^\(([{CJK}]{{2,3}})\)")
+        self.dateline = re.compile(
+            rf"^■?\s*(?P<outlet>[{CJK}A-Za-z]{{2,12}}?)(?:\d{{1,2}}月\d{{1,2}}日)[{CJK}]{{0,6}}?讯")
+        self.column_byline = re.compile(rf"^■\s*(?P<outlet>[^/\s]{{2,12}})/\S+\s+(?P<rest>(?:{roles}).*)$")
+        self.quoted = re.compile(r"“([^“”]{1,30})”")
+        self.initiative_cue = re.compile(rf"^(?:[{CJK}]{{0,4}}?)(?:{alternation(lex.initiative_cues)})")
+        self.industry_in_name = re.compile(rf"([{CJK}]{{1,6}}?)(?:主导|支柱|优势|特色|重点)?(产业链|产业)")
+
+    # ------------------------------------------------------------------ driver
+
+    def __call__(self, doc: Document) -> Document:
+        run = _Run(self, doc)
+        run.extract()
+        doc.mentions = run.mentions
+        doc.facts = run.facts
+        return doc
+
+
+class _Run:
+    """The state of extracting one document."""
+
+    def __init__(self, ex: Extractor, doc: Document):
+        self.ex, self.lex, self.doc = ex, ex.lex, doc
+        self.text = doc.text
+        self.views = [SentenceView(s, ex.segmenter.tokens(s.text, s.start) if s.kind != "footer" else [])
+                      for s in doc.sentences]
+        self.mentions: list[Mention] = []
+        self.facts: list[Fact] = []
+        self.masked: list[tuple[int, int]] = []  # bylines: no other rule reads them
+        self.attrs: dict[Mention, dict] = {}
+
+    # -------------------------------------------------------------- helpers
+
+    def add(self, start: int, end: int, cls: str, view: SentenceView, rule: str,
+            label: str | None = None, subclass: str | None = None) -> Mention | None:
+        label = clean_label(label if label is not None else self.text[start:end])
+        if len(label) < 2 or self.is_masked(start, end):
+            return None
+        mention = Mention(start, end, cls, label, view.sentence.index, rule, subclass)
+        self.mentions.append(mention)
+        return mention
+
+    def fact(self, subject: Mention, predicate: str, obj, view: SentenceView, rule: str,
+             span: tuple[int, int] | None = None) -> None:
+        if isinstance(obj, Mention):
+            if obj is subject or (obj.cls == subject.cls and obj.label == subject.label):
+                return
+            start, end = min(subject.start, obj.start), max(subject.end, obj.end)
+        else:
+            start, end = span or subject.span
+        self.facts.append(Fact(subject, predicate, obj, view.sentence.index, start, end, rule))
+
+    def is_masked(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.masked)
+
+    def body_views(self):
+        return [v for v in self.views if v.sentence.kind in ("body", "headline")]
+
+    def in_sentence(self, view: SentenceView, classes=None) -> list[Mention]:
+        index = view.sentence.index
+        return [m for m in self.mentions if m.sentence == index and (classes is None or m.cls in classes)]
+
+    def clause_bounds(self, view: SentenceView, pos: int) -> tuple[int, int]:
+        """The clause around `pos`: between clause punctuation outside quotes."""
+        s = view.sentence
+        start, end = s.start, s.end
+        depth = 0
+        for i in range(s.start, s.end):
+            ch = self.text[i]
+            if ch in OPEN_QUOTES and ch != '"':
+                depth += 1
+            elif ch in CLOSE_QUOTES and ch != '"':
+                depth = max(0, depth - 1)
+            elif depth == 0 and ch in CLAUSE_BREAK:
+                if i < pos:
+                    start = i + 1
+                elif i >= pos:
+                    end = i
+                    break
+        return start, end
+
+    def extend_name_left(self, view: SentenceView, head_index: int, limit: int = 14,
+                         stop_at: set[int] | None = None) -> int:
+        """Start of a name whose head is token `head_index`: walk left over name-like tokens."""
+        tokens = view.tokens
+        start = tokens[head_index].start
+        in_quote = False
+        for i in range(head_index - 1, -1, -1):
+            tok = tokens[i]
+            if stop_at and tok.end in stop_at:
+                break
+            if tok.word in CLOSE_QUOTES and tok.word != '"':
+                in_quote = True
+                start = tok.start
+                continue
+            if tok.word in OPEN_QUOTES and tok.word != '"':
+                in_quote = False
+                start = tok.start
+                continue
+            if not in_quote:
+                if (tok.word in self.lex.boundaries or tok.tag in STOP_TAGS
+                        or tok.word in self.ex.all_triggers or not re.match(rf"[{CJK}A-Za-z0-9·]", tok.word)):
+                    break
+            if tokens[head_index].end - tok.start > limit:
+                break
+            start = tok.start
+        # never start on a closing quote or a dangling opening one
+        while start < tokens[head_index].start and self.text[start] in CLOSE_QUOTES:
+            start += 1
+        return start
+
+    def head_token(self, view: SentenceView, end: int) -> int | None:
+        """The token ending at `end` (a suffix must end a word, not sit inside one)."""
+        return view.ends.get(end)
+
+    # ------------------------------------------------------------ the run
+
+    def extract(self) -> None:
+        for view in self.views:
+            self.bylines(view)
+        for view in self.body_views():
+            self.suffix_names(view)
+        self.principal = self.principal_agent()
+        for view in self.body_views():
+            self.enumerations(view)
+            self.places(view)
+            self.groups(view)
+            self.persons(view)
+            self.events(view)
+            self.campaigns_and_initiatives(view)
+            self.industries(view)
+        self.drop_nested()
+        self.remention_people()
+        self.principal = self.principal_agent()
+        self.focus_event: Mention | None = None
+        self.focus_alliance: Mention | None = None
+        for view in self.body_views():
+            self.relate(view)
+        for mention, values in self.attrs.items():
+            view = self.views[mention.sentence]
+            for predicate, (value, span) in values.items():
+                self.fact(mention, predicate, value, view, f"attribute.{predicate}", span)
+
+    # ------------------------------------------------------------ bylines
+
+    def bylines(self, view: SentenceView) -> None:
+        s = view.sentence
+        text = s.text
+        found = []
+        for m in self.ex.byline_paren.finditer(text):
+            found.append((m.start(), m.end()))
+        if s.kind == "footer":
+            found.append((0, len(text)))
+        column = self.ex.column_byline.match(text)
+        if column:
+            self.publisher(view, s.start + column.start("outlet"), s.start + column.end("outlet"))
+            found.append((column.start("rest"), len(text)))
+        dateline = self.ex.dateline.match(text)
+        if dateline:
+            self.publisher(view, s.start + dateline.start("outlet"), s.start + dateline.end("outlet"))
+            self.masked.append((s.start, s.start + dateline.end()))
+        bare = self.ex.bare_byline.search(text)
+        if bare and s.kind == "body" and not found:
+            group = 1 if bare.group(1) else 2
+            if bare.group(group)[0] in self.lex.surnames:
+                self.byline_person(view, s.start + bare.start(group), s.start + bare.end(group), "author")
+                self.masked.append((s.start + bare.start(), s.start + bare.end()))
+        for start, end in found:
+            self.byline_block(view, s.start + start, text[start:end])
+            self.masked.append((s.start + start, s.start + end))
+
+    def byline_block(self, view: SentenceView, offset: int, block: str) -> None:
+        roles = list(self.ex.byline_role.finditer(block))
+        for i, role in enumerate(roles):
+            relation = self.lex.byline_roles[role.group(1)]
+            stop = roles[i + 1].start() if i + 1 < len(roles) else len(block)
+            names = block[role.end():stop]
+            for name in re.finditer(rf"[{CJK}A-Za-z]+", names):
+                start, end = offset + role.end() + name.start(), offset + role.end() + name.end()
+                if relation == "publisher":
+                    self.publisher(view, start, end)
+                elif 2 <= len(name.group()) <= 4:
+                    self.byline_person(view, start, end, relation)
+
+    def publisher(self, view: SentenceView, start: int, end: int) -> None:
+        org = Mention(start, end, ORGANIZATION, clean_label(self.text[start:end]), view.sentence.index, "byline.publisher")
+        self.mentions.append(org)
+        self.article_fact("publisher", org, view)
+
+    def byline_person(self, view: SentenceView, start: int, end: int, relation: str) -> None:
+        person = Mention(start, end, PERSON, self.text[start:end], view.sentence.index, f"byline.{relation}")
+        self.mentions.append(person)
+        self.article_fact(relation, person, view)
+
+    def article_fact(self, relation: str, obj: Mention, view: SentenceView) -> None:
+        # The article is the subject; the resolver maps ARTICLE_SUBJECT to it.
+        self.facts.append(Fact(ARTICLE_SUBJECT, relation, obj, view.sentence.index, obj.start, obj.end,
+                               f"byline.{relation}"))
+
+    # ------------------------------------------------- names with suffixes
+
+    def suffix_names(self, view: SentenceView) -> None:
+        ex, text = self.ex, view.sentence.text
+        base = view.sentence.start
+        for regex, cls, rule in ((ex.zone_re, ZONE, "name.zone_suffix"),
+                                 (ex.org_re, ORGANIZATION, "name.organization_suffix"),
+                                 (ex.strong_ent_re, ENTERPRISE, "name.enterprise_suffix"),
+                                 (ex.alliance_re, ALLIANCE, "name.alliance_suffix"),
+                                 (ex.place_re, PLACE, "name.place_suffix")):
+            for m in regex.finditer(text):
+                end = base + m.end()
+                if end < view.sentence.end and self.text[end] in CLOSE_QUOTES and cls == ALLIANCE:
+                    end += 1  # “产业红盟”: the name closes its quote
+                head = self.head_token(view, base + m.end())
+                if head is None:
+                    continue
+                start = self.extend_name_left(view, head)
+                label = clean_label(self.text[start:end])
+                if cls in (ORGANIZATION, ENTERPRISE, PLACE) and label == m.group() and len(label) < 3:
+                    continue  # a bare suffix (公司, 党委) names nothing
+                self.add(start, end, cls, view, rule)
+
+    # --------------------------------------------------------- enumerations
+
+    def enumerations(self, view: SentenceView) -> None:
+        """A、B、C等N家企业: each item is named, typed by its suffix or by the head noun."""
+        s = view.sentence
+        text = self.text
+        for run in re.finditer(rf"[{CJK}A-Za-z0-9“”]+(?:、[{CJK}A-Za-z0-9“”]+)+", s.text):
+            if "“" in run.group() or "”" in run.group():
+                continue  # quoted lists are slogans, not names
+            start0 = s.start + run.start()
+            items = []
+            pos = start0
+            parts = run.group().split("、")
+            for k, part in enumerate(parts):
+                a, b = pos, pos + len(part)
+                pos = b + 1
+                if k == 0:
+                    a = self.trim_left_to_name(view, a, b)
+                if k == len(parts) - 1:
+                    b = self.trim_right_to_name(view, a, b)
+                items.append((a, b))
+            after = text[items[-1][1]:s.end]
+            head = re.match(rf"(?:等|共)?(?:{NUMBER}(?:余|多)?[家个名位])?[{CJK}]{{0,12}}?(企业|公司|单位|机构)", after)
+            for a, b in items:
+                label = clean_label(text[a:b])
+                if not (2 <= len(label) <= 20):
+                    continue
+                cls = self.class_by_suffix(label)
+                if cls is None and head and head.group(1) in ("企业", "公司"):
+                    cls = ENTERPRISE
+                if cls is None and label.endswith(self.ex.weak_ent_suffixes) and head:
+                    cls = ENTERPRISE
+                if cls:
+                    self.add(a, b, cls, view, "name.enumeration_item")
+
+    def class_by_suffix(self, label: str) -> str | None:
+        for regex, cls in ((self.ex.org_re, ORGANIZATION), (self.ex.strong_ent_re, ENTERPRISE),
+                           (self.ex.zone_re, ZONE), (self.ex.alliance_re, ALLIANCE)):
+            m = regex.search(label)
+            if m and m.end() == len(label) and len(label) > len(m.group()):
+                return cls
+        return None
+
+    def trim_left_to_name(self, view: SentenceView, a: int, b: int) -> int:
+        i = view.ends.get(b)
+        if i is None:
+            return a
+        return max(a, self.extend_name_left(view, i, limit=12))
+
+    def trim_right_to_name(self, view: SentenceView, a: int, b: int) -> int:
+        """Cut a list's last item before 等, numerals, role words (代表) or verbs."""
+        end = a
+        for tok in view.tokens:
+            if tok.start < a or tok.start >= b:
+                continue
+            if tok.start > a and (tok.word in self.lex.boundaries or tok.tag in STOP_TAGS
+                                  or tok.word in self.ex.all_triggers):
+                break
+            end = tok.end
+        end = min(end, b)
+        for tail in self.role_tails_in(self.text[a:end]):
+            end -= len(tail)
+            break
+        return end
+
+    def role_tails_in(self, label: str):
+        return [t for t in self.ex.role_tails if label.endswith(t) and len(label) > len(t) + 1]
+
+    # --------------------------------------------------------------- places
+
+    def places(self, view: SentenceView) -> None:
+        """Places after motion and locative verbs (赴X, 走进X, 在X举行), and runs of place words."""
+        s = view.sentence
+        motion = self.ex.trig["motion"] | {"在", "到", "位于", "落户"}
+        tokens = view.tokens
+        for i, tok in enumerate(tokens):
+            if tok.word not in motion:
+                continue
+            j = i + 1
+            while j < len(tokens) and not (tokens[j].word in CLAUSE_BREAK or tokens[j].word == "等"
+                                           or (tokens[j].tag == "v" and j > i + 1) or tokens[j].word == "、"):
+                j += 1
+            if j == i + 1:
+                continue
+            span_start, span_end = tokens[i + 1].start, tokens[j - 1].end
+            if any(m.start >= span_start and m.end <= span_end and m.cls in (ZONE, ORGANIZATION, PLACE, ENTERPRISE, ALLIANCE)
+                   for m in self.mentions):
+                continue
+            # keep the trailing run of place-like words: 党的一大召开地嘉兴南湖 → 嘉兴南湖
+            k = j - 1
+            while k > i and (tokens[k].tag in PLACE_TAGS and re.match(rf"[{CJK}]", tokens[k].word)
+                             and len(tokens[k].word) > 1):
+                k -= 1
+            if k < j - 1 and tok.word != "在":
+                self.add(tokens[k + 1].start, span_end, PLACE, view, "place.after_motion_verb")
+        # runs of place words standing alone: 四川广安
+        k = 0
+        while k < len(tokens):
+            if tokens[k].tag == "ns":
+                j = k
+                while j + 1 < len(tokens) and tokens[j + 1].tag == "ns":
+                    j += 1
+                a, b = tokens[k].start, tokens[j].end
+                nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+                standalone = nxt is None or nxt.tag in STOP_TAGS or nxt.word in CLAUSE_BREAK
+                if standalone and b - a >= 2 and not any(m.start <= a and b <= m.end for m in self.mentions):
+                    self.add(a, b, PLACE, view, "place.place_words")
+                k = j + 1
+            else:
+                k += 1
+
+    # --------------------------------------------------------------- groups
+
+    def groups(self, view: SentenceView) -> None:
+        s, text = view.sentence, self.text
+        for m in self.ex.group_re.finditer(s.text):
+            end = s.start + m.end()
+            head = self.head_token(view, end)
+            if head is None:
+                continue
+            nxt = view.tokens[head + 1] if head + 1 < len(view.tokens) else None
+            if nxt is not None and not (nxt.tag in STOP_TAGS or nxt.tag == "v" or nxt.word in CLAUSE_BREAK
+                                        or nxt.word in "、“”" or nxt.word in self.lex.boundaries
+                                        or re.match(r"\d", nxt.word) or nxt.word in self.ex.all_triggers):
+                continue  # 人才工作, 专家智囊: the head modifies another noun
+            start = self.extend_name_left(view, head, limit=12)
+            count = self.ex.count_before.search(text[max(s.start, start - 8):start])
+            trailing = self.ex.count_after.match(text[end:s.end])
+            label = clean_label(text[start:end])
+            if len(label) <= 2 and not (count or trailing):
+                continue  # 人才, 成员 alone name no group
+            if count:
+                start -= len(count.group())
+            mention = self.add(start, end, GROUP, view, "group.talent_category", label=text[start:end])
+            if mention is None:
+                continue
+            found = count or trailing
+            if found:
+                value = parse_count(found.group("n"))
+                if value is not None:
+                    qualifier = (found.groupdict().get("q") or "") + (found.group("q2") or "")
+                    span = (mention.start, end + (trailing.end() if trailing and not count else 0))
+                    attrs = self.attrs.setdefault(mention, {})
+                    attrs["count"] = (value, span)
+                    if qualifier:
+                        attrs["countQualifier"] = (qualifier, span)
+                    attrs["countUnit"] = (found.group("unit"), span)
+
+    # -------------------------------------------------------------- persons
+
+    def persons(self, view: SentenceView) -> None:
+        s = view.sentence
+        for m in self.ex.titled_person.finditer(s.text):
+            start, end = s.start + m.start("name"), s.start + m.end("name")
+            person = self.add(start, end, PERSON, view, "person.after_title")
+            if person is None:
+                continue
+            titles = m.group("titles")
+            tstart = s.start + m.start("titles")
+            self.attrs.setdefault(person, {})["jobTitle"] = (titles, (tstart, end))
+            self.person_titles = getattr(self, "person_titles", [])
+            self.person_titles.append((person, tstart, titles))
+
+    def remention_people(self) -> None:
+        """A person named once with a title is the same person where the name stands alone."""
+        names = {m.label for m in self.mentions if m.cls == PERSON}
+        for view in self.body_views():
+            for name in names:
+                for found in re.finditer(re.escape(name), view.sentence.text):
+                    a = view.sentence.start + found.start()
+                    b = a + len(name)
+                    if not any(m.start <= a < m.end for m in self.mentions if m.cls == PERSON):
+                        self.add(a, b, PERSON, view, "person.repeated_name")
+
+    # --------------------------------------------------------------- events
+
+    def events(self, view: SentenceView) -> None:
+        s, text = view.sentence, self.text
+        group_ends = {m.end for m in self.in_sentence(view, {GROUP})}
+        for m in self.ex.event_re.finditer(s.text):
+            end = s.start + m.end()
+            head = self.head_token(view, end)
+            if head is None:
+                continue
+            nxt = view.tokens[head + 1] if head + 1 < len(view.tokens) else None
+            if nxt is not None and nxt.tag in ("n", "vn") and nxt.word not in self.lex.boundaries:
+                continue  # 活动室, 培训基地: the head modifies another noun
+            start = self.extend_event_left(view, head, group_ends)
+            label = clean_label(text[start:end])
+            modifier = label[: len(label) - len(m.group())]
+            if len(modifier) < 2 or modifier in self.ex.generic_event_modifiers:
+                continue
+            self.add(start, end, EVENT, view, "event.head_noun", subclass=self.lex.event_heads.get(m.group()) or None)
+
+    def extend_event_left(self, view: SentenceView, head: int, group_ends: set[int]) -> int:
+        tokens = view.tokens
+        start = tokens[head].start
+        in_quote = False
+        stops = self.ex.trig["organize"] | self.ex.trig["attend"] | self.ex.trig["motion"] | self.lex.boundaries
+        for i in range(head - 1, -1, -1):
+            tok = tokens[i]
+            if tok.word in CLOSE_QUOTES and tok.word != '"':
+                in_quote = True
+            elif tok.word in OPEN_QUOTES and tok.word != '"':
+                in_quote = False
+            elif not in_quote:
+                if tok.word in CLAUSE_BREAK or tok.word == "、" or tok.word in stops or tok.tag in ("v", "p", "c", "uj", "m", "q", "r", "d", "t") and tok.word != "暨":
+                    break
+                if tok.end in group_ends and i + 1 < len(tokens) and tokens[i + 1].word in OPEN_QUOTES:
+                    break  # 组织青年人才“…”主题学习: the group takes part, it is not the name
+            if tokens[head].end - tok.start > 40:
+                break
+            start = tok.start
+        while self.text[start] in CLOSE_QUOTES:
+            start += 1
+        return start
+
+    # --------------------------------------------------- campaigns, initiatives
+
+    def campaigns_and_initiatives(self, view: SentenceView) -> None:
+        s, text = view.sentence, self.text
+        for m in self.ex.campaign_re.finditer(s.text):
+            a, b = s.start + m.start(), s.start + m.end()
+            head = self.head_token(view, b)
+            if head is None:
+                continue
+            a = max(a, self.extend_name_left(view, head, limit=8))
+            self.add(a, b, CAMPAIGN, view, "campaign.head_noun")
+        quotes = list(self.ex.quoted.finditer(s.text))
+        for q in quotes:
+            inner = q.group(1)
+            a, b = s.start + q.start(), s.start + q.end()
+            if any(ch in inner for ch in ",。!?:") or len(clean_label(inner)) < 2:
+                continue
+            if any(m.start <= a and b <= m.end and m.cls != INITIATIVE for m in self.mentions if m.sentence == s.index):
+                continue  # part of a longer name
+            after = text[b:s.end]
+            if after[:1] and re.match(rf"[{CJK}]", after[0]) and not self.ex.initiative_cue.match(after) \
+                    and not re.match(r"(工作|活动|行动)", after) and not after.startswith(("等", "三", "两", "四")) \
+                    and not re.match(r"[促推助成为在中]", after[0]):
+                continue  # “两新”组织: the quote starts a longer name
+            if after.startswith("的"):
+                continue  # “…”的良好格局: a description, not a name
+            cls = CAMPAIGN if re.match(r"(工作|行动)", after) else INITIATIVE
+            self.add(a, b, cls, view, f"{cls.lower()}.quoted_name")
+
+    # ----------------------------------------------------------- industries
+
+    def industries(self, view: SentenceView) -> None:
+        s, text = view.sentence, self.text
+        for alliance in self.in_sentence(view, {ALLIANCE}):
+            zones = [z for z in self.mentions if z.cls in (ZONE, PLACE) and z.start == alliance.start and z.end < alliance.end]
+            offset = max((z.end for z in zones), default=alliance.start)
+            inner = text[offset:alliance.end]
+            m = self.ex.industry_in_name.search(inner)
+            if m:
+                a = offset + m.start()
+                # drop a leading place word the name carries (连云港新医药产业 → 新医药产业)
+                for tok in self.views[alliance.sentence].tokens:
+                    if tok.start == a and tok.tag in ("ns", "nr") and tok.end < offset + m.end(2) - 2:
+                        a = tok.end
+                self.add(a, offset + m.end(), INDUSTRY, view, "industry.in_alliance_name")
+        for m in re.finditer(rf"(?:聚焦|围绕|发展|深耕|专注)([{CJK}]{{2,8}}?(?:产业链|产业))", s.text):
+            a, b = s.start + m.start(1), s.start + m.end(1)
+            self.add(a, b, INDUSTRY, view, "industry.after_focus_verb")
+
+    # ---------------------------------------------------------- tidying up
+
+    def drop_nested(self) -> None:
+        """Within a class, a mention inside a longer one of the same class is a part of it."""
+        keep = []
+        by_class: dict[str, list[Mention]] = {}
+        for m in self.mentions:
+            by_class.setdefault(m.cls, []).append(m)
+        for cls, ms in by_class.items():
+            for m in ms:
+                if cls in (PERSON,) or not any(o is not m and o.start <= m.start and m.end <= o.end
+                                               and (o.end - o.start) > (m.end - m.start) for o in ms):
+                    keep.append(m)
+        unique = {}
+        for m in keep:
+            unique.setdefault((m.start, m.end, m.cls), m)
+        self.mentions = sorted(unique.values(), key=lambda m: (m.start, -m.end, m.cls))
+        self.attrs = {m: v for m, v in self.attrs.items() if unique.get((m.start, m.end, m.cls)) is m}
+        titles = getattr(self, "person_titles", [])
+        self.person_titles = [t for t in titles if unique.get((t[0].start, t[0].end, PERSON)) is t[0]]
+
+    def principal_agent(self) -> Mention | None:
+        """The agent the article reports on: the most named development zone (else organisation)."""
+        for classes in ((ZONE,), (ORGANIZATION, ALLIANCE)):
+            counts: dict[str, list[Mention]] = {}
+            for m in self.mentions:
+                if m.cls in classes and m.label not in self.lex.generic_references:
+                    counts.setdefault(zone_key(m.label, self.lex), []).append(m)
+            if counts:
+                best = max(counts.values(), key=lambda ms: (len(ms), -ms[0].start))
+                return max(best, key=lambda m: (len(m.label), -m.start))
+        return None
+
+    # ------------------------------------------------------------- relations
+
+    def subject_of(self, view: SentenceView, before: int) -> Mention | None:
+        """The agent a clause names before `before`, standing at a clause start."""
+        s = view.sentence
+        candidates = []
+        for m in self.in_sentence(view, AGENT_CLASSES | {GROUP}):
+            if m.start >= before:
+                continue
+            prev = self.text[s.start:m.start].rstrip()
+            at_clause_start = not prev or prev[-1] in ",;:。" or RELATIVE_DATE.fullmatch(prev) is not None
+            follows = self.text[m.end:m.end + 1]
+            if at_clause_start and follows not in ("的", "、"):
+                candidates.append(m)
+        if not candidates:
+            return None
+        first = min(c.start for c in candidates)
+        best = max((c for c in candidates if c.start == first), key=lambda c: c.end - c.start)
+        return best if best.cls in AGENT_CLASSES else None
+
+    def agent_for(self, view: SentenceView, pos: int) -> tuple[Mention | None, str]:
+        subject = self.subject_of(view, pos)
+        if subject is not None:
+            return subject, "sentence_subject"
+        return self.principal, "principal_agent"
+
+    def relate(self, view: SentenceView) -> None:
+        s, text = view.sentence, self.text
+        ms = self.in_sentence(view)
+        by_cls: dict[str, list[Mention]] = {}
+        for m in ms:
+            by_cls.setdefault(m.cls, []).append(m)
+        events = by_cls.get(EVENT, [])
+        groups = by_cls.get(GROUP, [])
+        alliances = by_cls.get(ALLIANCE, [])
+        if alliances:
+            self.focus_alliance = max(alliances, key=lambda a: a.end - a.start)
+        self.relate_people(view, ms)
+        self.relate_enumerations(view, ms)
+        # -- events: organizer, participants, location, date, campaign
+        for ev in events:
+            cb = self.clause_bounds(view, ev.start)
+            window = text[cb[0]:ev.start]
+            after = text[ev.end:cb[1]]
+            organized = any(v in window for v in self.ex.trig["organize"]) or re.match(
+                r"[在于][^,。]{1,20}(举行|召开|举办)", after) or re.match(r"(举行|召开|举办)", after)
+            joint = re.search(rf"由(.+?)(?:共同|联合)?(?:主办|举办|承办|组织|召开|举行|发起)", text[s.start:ev.start])
+            if joint:
+                for agent in ms:
+                    if agent.cls in AGENT_CLASSES and s.start + joint.start(1) <= agent.start and agent.end <= s.start + joint.end(1):
+                        self.fact(ev, "organizer", agent, view, "event.organizer.joint")
+            elif organized:
+                agent, how = self.agent_for(view, ev.start)
+                if agent is not None:
+                    self.fact(ev, "organizer", agent, view, f"event.organizer.{how}")
+            for g in self.participant_groups(view, ev, groups, events):
+                self.fact(ev, "participant", g, view, "event.participant.group")
+            self.event_location(view, ev, ms)
+            for camp in by_cls.get(CAMPAIGN, []):
+                if ev.start <= camp.start and camp.end <= ev.end or re.search("在" + re.escape(text[camp.start:camp.end]) + "中", text[s.start:ev.start]):
+                    self.fact(ev, "partOf", camp, view, "event.part_of_campaign")
+            self.event_date(view, ev)
+        if events:
+            self.focus_event = max(events, key=lambda e: e.end - e.start)
+        # -- visits: a group goes somewhere and no event is named
+        if not events:
+            self.visit(view, ms)
+        # -- people and agents who speak or attend take part in the event in focus
+        self.attendance(view, ms, events)
+        # -- initiatives and campaigns
+        for ini in by_cls.get(INITIATIVE, []) + by_cls.get(CAMPAIGN, []):
+            cb = self.clause_bounds(view, ini.start)
+            window = text[cb[0]:ini.start]
+            strong = any(v in window for v in self.ex.trig["organize"])
+            weak = "通过" in window and self.subject_of(view, ini.start) is not None
+            if strong or weak or s.kind == "headline":
+                agent, how = self.agent_for(view, ini.start)
+                if agent is not None:
+                    self.fact(ini, "organizer", agent, view, f"{ini.cls.lower()}.organizer.{how}")
+        # -- founding, dispatching, engaging
+        for tok in view.tokens:
+            for signal, predicate, classes in (("establish", "establishedBy", {ALLIANCE, ORGANIZATION, GROUP, PLACE, ZONE}),
+                                               ("dispatch", "dispatchedBy", {GROUP, PERSON}),
+                                               ("engage", "engagedBy", {GROUP, PERSON})):
+                if tok.word not in self.ex.trig[signal]:
+                    continue
+                target = self.object_after(view, tok, ms, classes) or (
+                    self.object_before(view, tok, ms, classes) if signal != "establish" else None)
+                if target is None and signal == "establish":
+                    target = self.founded_subject(view, tok, ms)
+                if target is None:
+                    continue
+                agent, how = self.agent_for(view, tok.start)
+                if agent is not None and agent is not target and not (agent.start <= target.start and target.end <= agent.end):
+                    self.fact(target, predicate, agent, view, f"{signal}.{how}")
+        self.alliance_links(view, ms, by_cls)
+        self.place_links(view, ms)
+        self.industry_links(view, ms, by_cls)
+
+    def participant_groups(self, view, ev, groups, events):
+        text = self.text
+        inside = [g for g in groups if ev.start <= g.start and g.end <= ev.end]
+        chain = []
+        pos = ev.start
+        for g in sorted((g for g in groups if g.end <= ev.start), key=lambda g: -g.end):
+            gap = text[g.end:pos]
+            if re.fullmatch(r"[“”\s]*|、|以及|和|及|与", gap) or (not chain and re.fullmatch(r"“[^”]*”", gap)):
+                chain.append(g)
+                pos = g.start
+            else:
+                break
+        if inside or chain:
+            return inside + chain
+        earlier = [g for g in groups if g.end <= ev.start
+                   and not any(g.end <= e.start < ev.start for e in events if e is not ev)]
+        return [max(earlier, key=lambda g: g.end)] if earlier else []
+
+    def event_location(self, view, ev, ms):
+        text, s = self.text, view.sentence
+        for m in ms:
+            if m.cls not in (PLACE, ORGANIZATION, ZONE) or (ev.start <= m.start and m.end <= ev.end):
+                continue
+            before = text[max(s.start, m.start - 3):m.start]
+            if re.search(r"(赴|前往|走进|来到|到)$", before) or (
+                    re.search(r"在$", before) and re.match(r"(举行|召开|举办|开展)", text[m.end:m.end + 2])):
+                self.fact(ev, "location", m, view, "event.location.after_verb")
+
+    def event_date(self, view, ev):
+        s = view.sentence
+        for m in DATE.finditer(s.text):
+            a, b = s.start + m.start(), s.start + m.end()
+            when = self.resolve_date(int(m.group("month")), int(m.group("day")), m.group("year"))
+            if when is not None:
+                self.fact(ev, "date", when, view, "event.date", (a, b))
+                if m.group("day2"):
+                    end = self.resolve_date(int(m.group("month2") or m.group("month")), int(m.group("day2")), m.group("year"))
+                    if end is not None:
+                        self.fact(ev, "endDate", end, view, "event.date", (a, b))
+            else:
+                self.fact(ev, "dateText", m.group(), view, "event.date_text", (a, b))
+            return
+        rel = RELATIVE_DATE.search(s.text)
+        if rel:
+            a = s.start + rel.start()
+            self.fact(ev, "dateText", rel.group(), view, "event.date_text", (a, a + len(rel.group())))
+
+    def resolve_date(self, month: int, day: int, year: str | None) -> date | None:
+        try:
+            if year:
+                return date(int(year), month, day)
+            pub = self.doc.publication_date
+            if pub is not None:
+                guess = date(pub.year, month, day)
+                return guess if guess <= pub else date(pub.year - 1, month, day)
+        except ValueError:
+            return None
+        return None
+
+    def visit(self, view, ms):
+        text, s = self.text, view.sentence
+        for tok in view.tokens:
+            if tok.word not in self.ex.trig["motion"]:
+                continue
+            places = [m for m in ms if m.cls in (PLACE, ORGANIZATION, ZONE) and m.start >= tok.end and m.start - tok.end <= 2]
+            subject_groups = [g for g in ms if g.cls == GROUP and g.end <= tok.start and self.clause_bounds(view, g.start) == self.clause_bounds(view, tok.start)]
+            if not places or not subject_groups:
+                continue
+            place = places[0]
+            ev = self.add(tok.start, place.end, EVENT, view, "event.visit", subclass="VisitEvent")
+            if ev is None:
+                return
+            self.fact(ev, "participant", subject_groups[-1], view, "event.participant.visitor")
+            self.fact(ev, "location", place, view, "event.location.visited")
+            self.event_date(view, ev)
+            self.focus_event = ev
+            return
+
+    def attendance(self, view, ms, events):
+        text, s = self.text, view.sentence
+        focus = max(events, key=lambda e: e.end - e.start) if events else self.focus_event
+        if focus is None:
+            return
+        refers = bool(self.ex.event_references.search(s.text)) or bool(events)
+        for tok in view.tokens:
+            attend = tok.word in self.ex.trig["attend"]
+            speech = self.ex.speech.fullmatch(tok.word) is not None
+            if not (attend or speech):
+                continue
+            if speech and not refers:
+                continue
+            cb = self.clause_bounds(view, tok.start)
+            start = cb[0]
+            for m in ms:
+                if m.cls in (PERSON, ORGANIZATION, ENTERPRISE, ZONE, ALLIANCE, GROUP) and start <= m.start and m.end <= tok.start \
+                        and not (focus.start <= m.start and m.end <= focus.end) and m is not focus:
+                    if any(o.start <= m.start and m.end <= o.end and o is not m and o.cls in (PERSON, ORGANIZATION, ENTERPRISE, ALLIANCE)
+                           and o.start >= start and o.end <= tok.start for o in ms):
+                        continue  # a part of a longer name
+                    if m.cls == GROUP and not attend:
+                        continue
+                    self.fact(focus, "participant", m, view, "event.participant.attends")
+            if tok.word == "带领":
+                for g in ms:
+                    if g.cls == GROUP and g.start >= tok.end and g.end <= cb[1]:
+                        self.fact(focus, "participant", g, view, "event.participant.led_group")
+
+    def object_after(self, view, tok, ms, classes):
+        cb = self.clause_bounds(view, tok.start)
+        best = None
+        for m in ms:
+            if m.cls in classes and tok.end <= m.start < cb[1] and m.start - tok.end <= 12:
+                if best is None or m.start < best.start or (m.start == best.start and m.end > best.end):
+                    best = m
+        return best
+
+    def object_before(self, view, tok, ms, classes):
+        cb = self.clause_bounds(view, tok.start)
+        found = [m for m in ms if m.cls in classes and cb[0] <= m.start and m.end <= tok.start]
+        return max(found, key=lambda m: m.end) if found else None
+
+    def founded_subject(self, view, tok, ms):
+        """X宣布成立 / X正式成立: the alliance or organisation founded is the subject."""
+        cb = self.clause_bounds(view, tok.start)
+        found = [m for m in ms if m.cls in (ALLIANCE, ORGANIZATION) and cb[0] <= m.start and m.end <= tok.start
+                 and re.fullmatch(r"[”\s]*(宣布|正式|今天|日前|当天)*", self.text[m.end:tok.start])]
+        return max(found, key=lambda m: m.end - m.start) if found else None
+
+    def relate_people(self, view, ms):
+        text = self.text
+        for person, tstart, titles in self.person_titles:
+            if person.sentence != view.sentence.index:
+                continue
+            organ = self.ex.organ_re.match(titles)
+            employers = [m for m in ms if m.cls in AGENT_CLASSES and m.end == tstart]
+            if organ:
+                employers += [m for m in ms if m.cls == ORGANIZATION and m.end == tstart + len(organ.group())]
+            for employer in employers:
+                self.fact(person, "worksFor", employer, view, "person.works_for_before_title")
+        for person in (m for m in ms if m.cls == PERSON):
+            cb = self.clause_bounds(view, person.start)
+            for alliance in ms:
+                if alliance.cls == ALLIANCE and person.end <= alliance.start < cb[1]:
+                    role = re.match(r"(轮值主席|副主席|主席|链长|秘书长|理事长|成员)", text[alliance.end:alliance.end + 4])
+                    if role:
+                        self.fact(person, "memberOf", alliance, view, "person.alliance_role")
+                        self.fact(person, "role", role.group(1), view, "person.alliance_role", (person.start, alliance.end + len(role.group(1))))
+
+    def relate_enumerations(self, view, ms):
+        """来自A、B等企业的G: G comes from each; 集结A、B共N家服务单位: each is a member of G."""
+        text, s = self.text, view.sentence
+        items = [m for m in ms if m.rule == "name.enumeration_item"]
+        if not items:
+            return
+        runs: list[list[Mention]] = []
+        for m in sorted(items, key=lambda m: m.start):
+            if runs and re.fullmatch(r"、|和|及|以及|与", text[runs[-1][-1].end:m.start]):
+                runs[-1].append(m)
+            else:
+                runs.append([m])
+        for run in runs:
+            last = run[-1]
+            after = text[last.end:s.end]
+            groups = [g for g in ms if g.cls == GROUP and g.start >= last.end and g.start - last.end <= 16]
+            affiliated = re.match(rf"(?:等)?(?:{NUMBER}(?:余|多)?[家个])?(?:企业|公司|单位)?的", after)
+            if groups and affiliated:
+                group = min(groups, key=lambda g: g.start)
+                for m in run:
+                    self.fact(group, "affiliation", m, view, "group.affiliation.enumeration")
+            elif groups and re.match(rf"(?:等|共)", after):
+                group = min(groups, key=lambda g: g.start)
+                for m in run:
+                    self.fact(m, "memberOf", group, view, "member.enumerated_in_group")
+            alliance = self.alliance_in_focus(view, ms)
+            if alliance is not None and all(m.cls == ENTERPRISE for m in run) and len(run) > 1:
+                for m in run:
+                    self.fact(m, "memberOf", alliance, view, "member.enterprises_of_alliance")
+
+    def alliance_in_focus(self, view, ms):
+        here = [m for m in ms if m.cls == ALLIANCE]
+        if here:
+            return max(here, key=lambda m: m.end - m.start)
+        return None
+
+    def alliance_links(self, view, ms, by_cls):
+        alliance = self.alliance_in_focus(view, ms) or self.focus_alliance
+        if alliance is None:
+            return
+        for g in by_cls.get(GROUP, []):
+            head = next((h for h in self.member_heads_of(g.label)), None)
+            if head:
+                self.fact(g, "memberOf", alliance, view, "group.member_of_alliance")
+        for zone in by_cls.get(ZONE, []):
+            if zone.start == alliance.start and zone.end < alliance.end:
+                self.fact(alliance, "establishedBy", zone, view, "alliance.named_after_zone")
+
+    def member_heads_of(self, label):
+        return [h for h in self.ex.member_heads if label.endswith(h)]
+
+    def place_links(self, view, ms):
+        text, s = self.text, view.sentence
+        for m in re.finditer(r"在", s.text):
+            a = s.start + m.end()
+            where = [p for p in ms if p.cls in (PLACE, ZONE) and p.start == a]
+            if not where:
+                continue
+            place = max(where, key=lambda p: p.end)
+            cb = self.clause_bounds(view, a)
+            built = [x for x in ms if x.cls in (PLACE, ORGANIZATION) and place.end < x.start and x.end <= cb[1]
+                     and re.search("|".join(self.ex.trig["establish"]), text[place.end:x.start])]
+            for x in built:
+                self.fact(x, "location", place, view, "place.built_in")
+        for m in ms:
+            area = AREA.search(text[max(s.start, m.start - 14):m.start])
+            if area and m.cls == PLACE and text[m.start - 1] == "的":
+                value = parse_count(area.group("n"))
+                if value is not None:
+                    start = max(s.start, m.start - 14) + area.start()
+                    self.attrs_fact(m, "area", float(value) * AREA_FACTOR[area.group("unit")], view, (start, m.end))
+
+    def attrs_fact(self, mention, predicate, value, view, span):
+        self.fact(mention, predicate, value, view, f"attribute.{predicate}", span)
+
+    def industry_links(self, view, ms, by_cls):
+        text = self.text
+        for ind in by_cls.get(INDUSTRY, []):
+            holders = [a for a in ms if a.cls == ALLIANCE and a.start <= ind.start and ind.end <= a.end]
+            if not holders and ind.rule == "industry.after_focus_verb":
+                holders = [a for a in ms if a.cls == ALLIANCE]
+                agent, _ = self.agent_for(view, ind.start)
+                if agent is not None and agent.cls == ZONE:
+                    self.fact(agent, "industry", ind, view, "industry.focus_of_agent")
+            for a in holders:
+                self.fact(a, "industry", ind, view, "industry.of_alliance")
+
+
+def zone_key(label: str, lex: Lexicon) -> str:
+    """The short canonical form of a zone name: 经济技术开发区 → 经开区."""
+    for long, short in sorted(lex.zone_suffixes.items(), key=lambda kv: -len(kv[0])):
+        if label.endswith(long) and long != short:
+            return label[: -len(long)] + short
+    return label
+
+
+ARTICLE_SUBJECT = Mention(-1, -1, "Article", "article", -1, "article")

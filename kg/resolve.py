@@ -1,0 +1,256 @@
+"""Entity resolution: one entity per real thing, within an article and across a build.
+
+Mentions are keyed by class and a canonical form of their name:
+
+- zones: the abbreviation table of the lexicon (经济技术开发区 → 经开区) and leading place
+  words dropped while a specific name remains (南京浦口经开区 → 浦口经开区);
+- names that start with a zone (开发区党工委, 浦口经济开发区“产业红盟”) take the zone's key,
+  so the generic 开发区党工委 and the full 浦口经济开发区党工委 meet;
+- short names meet long ones in the same article (久吾高科 / 江苏久吾高科技股份有限公司,
+  区委政法委 / 浦口区委政法委): same first character, characters in order;
+- references (开发区, 园区, 联盟, 该联盟) take the article's principal zone or the alliance in focus.
+
+Entities of classes that are shared between articles (zones, alliances, companies,
+organisations, people, places, industries, campaigns) get the same key in every
+article; events, talent groups and initiatives belong to their article.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from kg.extract import ARTICLE_SUBJECT, zone_key
+from kg.lexicon import Lexicon, load_lexicon
+from kg.model import (
+    ALLIANCE, ARTICLE, CAMPAIGN, ENTERPRISE, EVENT, GROUP, INDUSTRY, INITIATIVE, ORGANIZATION, PERSON,
+    PLACE, ZONE, Document, Entity, Mention, Statement,
+)
+from kg.normalize import clean_label
+
+SLUGS = {
+    ZONE: "zone", ALLIANCE: "alliance", ENTERPRISE: "enterprise", ORGANIZATION: "organization",
+    GROUP: "group", PERSON: "person", PLACE: "place", INDUSTRY: "industry", EVENT: "event",
+    INITIATIVE: "initiative", CAMPAIGN: "campaign", ARTICLE: "article",
+}
+ARTICLE_SCOPED = {EVENT, GROUP, INITIATIVE}
+GENERIC_ZONE_PREFIXES = {"", "市", "省", "区", "县", "该", "本", "全"}
+LEGAL_FORMS = re.compile(r"(股份有限公司|有限责任公司|集团有限公司|有限公司|集团|公司)$")
+INDUSTRY_MODIFIERS = re.compile(r"(主导|支柱|优势|特色|重点|战略性新兴)(?=产业)")
+PROVINCES = re.compile(r"^(江苏|浙江|安徽|山东|河南|河北|湖南|湖北|广东|广西|四川|贵州|云南|陕西|山西|甘肃|青海|"
+                       r"福建|江西|辽宁|吉林|黑龙江|海南|内蒙古|宁夏|新疆|西藏|北京|上海|天津|重庆)(省|市)?")
+
+
+@dataclass
+class Resolved:
+    entities: dict[str, Entity]
+    statements: list[Statement]
+    mentions: dict[str, list[tuple[str, Mention]]]  # entity key → (article id, mention)
+
+
+def article_key(article_id: str) -> str:
+    return f"article/{article_id}"
+
+
+class Resolver:
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lex = lexicon or load_lexicon()
+        self.generic = self.lex.generic_references
+        self.zone_suffixes = sorted(self.lex.zone_suffixes, key=len, reverse=True)
+
+    # -------------------------------------------------------------- keys
+
+    def is_generic_zone(self, label: str) -> bool:
+        if label in self.generic:
+            return True
+        for suffix in self.zone_suffixes:
+            if label.endswith(suffix):
+                return label[: -len(suffix)] in GENERIC_ZONE_PREFIXES
+        return False
+
+    def zone_canonical(self, label: str) -> str:
+        key = zone_key(label, self.lex)
+        stripped = PROVINCES.sub("", key)
+        if stripped != key and not self.is_generic_zone(stripped):
+            key = stripped
+        return key
+
+    def resolve(self, docs: list[Document]) -> Resolved:
+        keyed: list[tuple[Document, Mention, str]] = []
+        for doc in docs:
+            keyed.extend((doc, m, key) for m, key in self.article_keys(doc).items())
+        mentions: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
+        for doc, m, key in keyed:
+            mentions[key].append((doc.article_id, m))
+        entities = {key: self.entity(key, ms, docs) for key, ms in mentions.items()}
+        statements = self.statements(docs, keyed)
+        return Resolved(entities, statements, dict(mentions))
+
+    def article_keys(self, doc: Document) -> dict[Mention, str]:
+        """Give each mention of one article its entity key."""
+        ms = sorted(doc.mentions, key=lambda m: (m.start, -m.end))
+        local: dict[Mention, str] = {}
+        # zones first: everything else may lean on them
+        zones = [m for m in ms if m.cls == ZONE]
+        specific = Counter(self.zone_canonical(m.label) for m in zones if not self.is_generic_zone(m.label))
+        if specific:
+            principal_zone = max(specific, key=lambda k: (specific[k], len(k)))
+            principal_scoped = False
+        else:
+            generic = Counter(m.label for m in zones if m.label not in self.generic)
+            principal_zone = max(generic, key=lambda k: (generic[k], len(k))) if generic else None
+            principal_scoped = True
+        for m in zones:
+            if self.is_generic_zone(m.label) and principal_zone is not None:
+                scoped = principal_scoped
+                key = principal_zone
+            else:
+                scoped = False
+                key = self.zone_canonical(m.label)
+            local[m] = self.full_key(ZONE, key, doc.article_id, scoped or self.is_generic_zone(key))
+
+        def zone_prefix(m: Mention) -> tuple[str, str] | None:
+            """(zone key, rest of the name) for a name starting with a zone: 开发区党工委."""
+            inner = [z for z in zones if z.start == m.start and z.end < m.end]
+            if not inner:
+                return None
+            z = max(inner, key=lambda z: z.end)
+            return local[z], clean_label(doc.text[z.end:m.end])
+
+        # named things, each class on its own
+        for cls in (ALLIANCE, ORGANIZATION, ENTERPRISE, PLACE, PERSON, INDUSTRY, CAMPAIGN, EVENT, GROUP, INITIATIVE):
+            of_class = [m for m in ms if m.cls == cls]
+            specific_names: list[tuple[Mention, str]] = []
+            for m in of_class:
+                if cls == ALLIANCE and m.label in self.generic:
+                    continue
+                prefixed = zone_prefix(m) if cls in (ALLIANCE, ORGANIZATION) else None
+                if prefixed:
+                    zkey, rest = prefixed
+                    name = f"{zkey.rsplit('/', 1)[-1]}{rest}"
+                    scoped = zkey.count("/") > 1
+                else:
+                    name = self.canonical(cls, m.label)
+                    scoped = cls in ARTICLE_SCOPED
+                specific_names.append((m, name))
+                local[m] = self.full_key(cls, name, doc.article_id, scoped)
+            self.merge_short_names(cls, specific_names, local)
+            if cls == ALLIANCE:
+                self.alliance_references(of_class, local, specific_names)
+        return local
+
+    def canonical(self, cls: str, label: str) -> str:
+        if cls == ENTERPRISE:
+            core = PROVINCES.sub("", label)
+            return core if len(core) >= 2 else label
+        if cls == INDUSTRY:
+            return INDUSTRY_MODIFIERS.sub("", label)
+        if cls == ORGANIZATION:
+            return label
+        return label
+
+    def merge_short_names(self, cls, named: list[tuple[Mention, str]], local: dict[Mention, str]) -> None:
+        """久吾高科 → 江苏久吾高科技股份有限公司; 区委政法委 → 浦口区委政法委 (same article)."""
+        if cls not in (ENTERPRISE, ORGANIZATION, PLACE, ALLIANCE, INDUSTRY):
+            return
+        keys = {local[m] for m, _ in named}
+        for m, name in named:
+            mine = local[m]
+            best = None
+            for other in keys:
+                if other == mine or len(other) <= len(mine):
+                    continue
+                other_name = other.rsplit("/", 1)[-1]
+                if self.abbreviates(name, other_name, cls):
+                    if best is None or len(other) > len(best):
+                        best = other
+            if best:
+                for m2, _ in named:
+                    if local[m2] == mine:
+                        local[m2] = best
+
+    @staticmethod
+    def abbreviates(short: str, full: str, cls: str) -> bool:
+        if len(short) < 2 or short == full:
+            return False
+        if cls in (ORGANIZATION, PLACE, ALLIANCE, INDUSTRY):
+            return full.endswith(short) and len(short) >= 3 or (cls == INDUSTRY and full.startswith(short))
+        core = LEGAL_FORMS.sub("", full)
+        core = PROVINCES.sub("", core) or core
+        if core.startswith(short) or full.startswith(short):
+            return True
+        # characters in order, starting alike: 久吾高科 in 久吾高科技
+        if short[0] != core[:1]:
+            return False
+        pos = 0
+        for ch in short:
+            pos = core.find(ch, pos)
+            if pos < 0:
+                return False
+            pos += 1
+        return True
+
+    def alliance_references(self, alliances: list[Mention], local: dict[Mention, str],
+                            named: list[tuple[Mention, str]]) -> None:
+        """联盟, 该联盟: the alliance named last before (else the most named one)."""
+        named_sorted = sorted((m for m, _ in named), key=lambda m: m.start)
+        if not named_sorted:
+            return
+        counts = Counter(local[m] for m in named_sorted)
+        most = max(counts, key=lambda k: (counts[k], len(k)))
+        for m in alliances:
+            if m in local:
+                continue
+            before = [n for n in named_sorted if n.start < m.start]
+            local[m] = local[before[-1]] if before else most
+
+    @staticmethod
+    def full_key(cls: str, name: str, article_id: str, scoped: bool) -> str:
+        slug = SLUGS[cls]
+        return f"{article_id}/{slug}/{name}" if scoped else f"{slug}/{name}"
+
+    # ----------------------------------------------------------- entities
+
+    def entity(self, key: str, ms: list[tuple[str, Mention]], docs: list[Document]) -> Entity:
+        by_id = {d.article_id: d for d in docs}
+        labels = Counter(m.label for _, m in ms)
+        label = max(labels, key=lambda l: (labels[l], len(l), l))
+        alts = set(labels) - {label}
+        for article_id, m in ms:
+            original = clean_label(by_id[article_id].norm.original_span(m.start, m.end))
+            if original and original != label and not re.search(r"[(（]", original):
+                alts.add(original)
+        classes = Counter(m.cls for _, m in ms)
+        cls = max(classes, key=lambda c: (classes[c], c))
+        subclasses = Counter(m.subclass for _, m in ms if m.subclass)
+        subclass = max(subclasses, key=lambda c: (subclasses[c], c)) if subclasses else None
+        return Entity(key=key, cls=cls, label=label, alt_labels=tuple(sorted(alts)), subclass=subclass)
+
+    def statements(self, docs: list[Document], keyed) -> list[Statement]:
+        keys: dict[tuple[str, int, int, str], str] = {}
+        for doc, m, key in keyed:
+            keys[(doc.article_id, m.start, m.end, m.cls)] = key
+        out: list[Statement] = []
+        for doc in docs:
+            norm = doc.norm
+            for m in doc.mentions:
+                key = keys[(doc.article_id, m.start, m.end, m.cls)]
+                a, b = norm.to_original(m.start, m.end)
+                out.append(Statement(key, "type", m.cls, False, doc.article_id, m.sentence, a, b, m.rule))
+            for f in doc.facts:
+                if f.subject is ARTICLE_SUBJECT:
+                    subject = article_key(doc.article_id)
+                else:
+                    subject = keys.get((doc.article_id, f.subject.start, f.subject.end, f.subject.cls))
+                if subject is None:
+                    continue
+                if isinstance(f.obj, Mention):
+                    obj = keys.get((doc.article_id, f.obj.start, f.obj.end, f.obj.cls))
+                    if obj is None or obj == subject:
+                        continue
+                    is_relation = True
+                else:
+                    obj, is_relation = f.obj, False
+                a, b = norm.to_original(f.start, f.end)
+                out.append(Statement(subject, f.predicate, obj, is_relation, doc.article_id, f.sentence, a, b, f.rule))
+        return out
