@@ -34,6 +34,9 @@ CLAUSE_BREAK = set(",;:。!?()")
 # Dictionary tags that never sit inside a name (verbs, prepositions, particles, numerals …).
 STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f m q y e o zg ad vd df dg tg mq vg".split())
 PLACE_TAGS = frozenset({"ns", "nr", "nz", "nrt", "j", None})
+# Verbal nouns and adverbs start a name only after a verb (研究部署园区, 深化党建联盟).
+VERBAL_TAGS = frozenset({"vn", "ad", "an", "l", "i"})
+ZONE_PREFIX_TAGS = frozenset({"ns", "nr", "nrt", "nz", "j", "n", "eng", None})
 NUMBER = rf"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
 DATE = re.compile(
     rf"(?:(?P<year>\d{{4}})年)?(?P<month>\d{{1,2}})月(?P<day>\d{{1,2}})日"
@@ -130,6 +133,8 @@ class _Run:
         self.facts: list[Fact] = []
         self.masked: list[tuple[int, int]] = []  # bylines: no other rule reads them
         self.attrs: dict[Mention, dict] = {}
+        self.enum_runs: list[tuple[int, list[tuple[int, int]]]] = []
+        self.person_titles: list[tuple[Mention, int, str]] = []
 
     # -------------------------------------------------------------- helpers
 
@@ -182,15 +187,18 @@ class _Run:
         return start, end
 
     def extend_name_left(self, view: SentenceView, head_index: int, limit: int = 14,
-                         stop_at: set[int] | None = None) -> int:
-        """Start of a name whose head is token `head_index`: walk left over name-like tokens."""
+                         allowed_tags: frozenset | None = None) -> int:
+        """Start of a name whose head is token `head_index`: walk left over name-like tokens.
+
+        Quoted parts (“四个一平方公里”产业园) are taken whole. `allowed_tags`, when
+        given, narrows the dictionary tags a name may hold (zones take place words only).
+        """
         tokens = view.tokens
         start = tokens[head_index].start
         in_quote = False
+        quoted = 0
         for i in range(head_index - 1, -1, -1):
             tok = tokens[i]
-            if stop_at and tok.end in stop_at:
-                break
             if tok.word in CLOSE_QUOTES and tok.word != '"':
                 in_quote = True
                 start = tok.start
@@ -199,16 +207,30 @@ class _Run:
                 in_quote = False
                 start = tok.start
                 continue
-            if not in_quote:
-                if (tok.word in self.lex.boundaries or tok.tag in STOP_TAGS
+            if in_quote:
+                quoted += len(tok.word)
+            else:
+                if (tok.word in self.lex.boundaries or tok.tag in STOP_TAGS or tok.tag in VERBAL_TAGS
+                        or (allowed_tags is not None and tok.tag not in allowed_tags)
                         or tok.word in self.ex.all_triggers or not re.match(rf"[{CJK}A-Za-z0-9·]", tok.word)):
                     break
-            if tokens[head_index].end - tok.start > limit:
+            if tokens[head_index].end - tok.start - quoted > limit:
                 break
             start = tok.start
         # never start on a closing quote or a dangling opening one
         while start < tokens[head_index].start and self.text[start] in CLOSE_QUOTES:
             start += 1
+        return start
+
+    def extend_place_left(self, view: SentenceView, head: int) -> int:
+        start = view.tokens[head].start
+        for i in range(head - 1, max(-1, head - 4), -1):
+            tok = view.tokens[i]
+            if tok.tag in ("n", "vn", "ns", "nz", "nr", None) and re.fullmatch(rf"[{CJK}]+", tok.word) \
+                    and tok.word not in self.lex.boundaries and tok.word not in self.ex.all_triggers:
+                start = tok.start
+            else:
+                break
         return start
 
     def head_token(self, view: SentenceView, end: int) -> int | None:
@@ -316,7 +338,11 @@ class _Run:
                 head = self.head_token(view, base + m.end())
                 if head is None:
                     continue
-                start = self.extend_name_left(view, head)
+                start = self.extend_name_left(
+                    view, head, limit=24 if cls == ALLIANCE else 14,
+                    allowed_tags=ZONE_PREFIX_TAGS if cls == ZONE else None)
+                if cls == PLACE:  # 市革命纪念馆: facility names often hold a verbal noun
+                    start = min(start, self.extend_place_left(view, head))
                 label = clean_label(self.text[start:end])
                 if cls in (ORGANIZATION, ENTERPRISE, PLACE) and label == m.group() and len(label) < 3:
                     continue  # a bare suffix (公司, 党委) names nothing
@@ -344,18 +370,18 @@ class _Run:
                     b = self.trim_right_to_name(view, a, b)
                 items.append((a, b))
             after = text[items[-1][1]:s.end]
-            head = re.match(rf"(?:等|共)?(?:{NUMBER}(?:余|多)?[家个名位])?[{CJK}]{{0,12}}?(企业|公司|单位|机构)", after)
-            for a, b in items:
-                label = clean_label(text[a:b])
+            head = re.match(rf"(?:等|共)?(?:{NUMBER}(?:余|多)?[家个名位])?[{CJK}]{{0,4}}?(企业|公司|单位|机构)", after)
+            labels = [clean_label(text[a:b]) for a, b in items]
+            all_trade = all(l.endswith(self.ex.weak_ent_suffixes) and len(l) > 3 for l in labels)
+            for (a, b), label in zip(items, labels):
                 if not (2 <= len(label) <= 20):
                     continue
                 cls = self.class_by_suffix(label)
-                if cls is None and head and head.group(1) in ("企业", "公司"):
-                    cls = ENTERPRISE
-                if cls is None and label.endswith(self.ex.weak_ent_suffixes) and head:
+                if cls is None and ((head and head.group(1) in ("企业", "公司")) or all_trade):
                     cls = ENTERPRISE
                 if cls:
                     self.add(a, b, cls, view, "name.enumeration_item")
+            self.enum_runs.append((view.sentence.index, items))
 
     def class_by_suffix(self, label: str) -> str | None:
         for regex, cls in ((self.ex.org_re, ORGANIZATION), (self.ex.strong_ent_re, ENTERPRISE),
@@ -395,28 +421,30 @@ class _Run:
     def places(self, view: SentenceView) -> None:
         """Places after motion and locative verbs (赴X, 走进X, 在X举行), and runs of place words."""
         s = view.sentence
-        motion = self.ex.trig["motion"] | {"在", "到", "位于", "落户"}
+        motion = self.ex.trig["motion"] | {"到", "位于", "落户"}
         tokens = view.tokens
         for i, tok in enumerate(tokens):
             if tok.word not in motion:
                 continue
             j = i + 1
-            while j < len(tokens) and not (tokens[j].word in CLAUSE_BREAK or tokens[j].word == "等"
-                                           or (tokens[j].tag == "v" and j > i + 1) or tokens[j].word == "、"):
+            while j < len(tokens) and tokens[j].word not in CLAUSE_BREAK and tokens[j].word not in ("等", "、"):
                 j += 1
-            if j == i + 1:
+            span_start, span_end = (tokens[i + 1].start, tokens[j - 1].end) if j > i + 1 else (tok.end, tok.end)
+            if j == i + 1 or any(m.start >= span_start and m.start < span_end and m.cls in (ZONE, ORGANIZATION, PLACE, ENTERPRISE, ALLIANCE)
+                                 for m in self.mentions):
                 continue
-            span_start, span_end = tokens[i + 1].start, tokens[j - 1].end
-            if any(m.start >= span_start and m.end <= span_end and m.cls in (ZONE, ORGANIZATION, PLACE, ENTERPRISE, ALLIANCE)
-                   for m in self.mentions):
-                continue
-            # keep the trailing run of place-like words: 党的一大召开地嘉兴南湖 → 嘉兴南湖
-            k = j - 1
-            while k > i and (tokens[k].tag in PLACE_TAGS and re.match(rf"[{CJK}]", tokens[k].word)
-                             and len(tokens[k].word) > 1):
-                k -= 1
-            if k < j - 1 and tok.word != "在":
-                self.add(tokens[k + 1].start, span_end, PLACE, view, "place.after_motion_verb")
+            run_end = None
+            for k in range(j - 1, i, -1):  # 赴党的一大召开地嘉兴南湖 → 嘉兴南湖
+                placey = tokens[k].tag in PLACE_TAGS and len(tokens[k].word) > 1 and re.fullmatch(rf"[{CJK}]+", tokens[k].word)
+                if placey and run_end is None:
+                    run_end = k
+                elif not placey and run_end is not None:
+                    break
+            else:
+                k = i
+            if run_end is not None:
+                first = k + 1 if not (tokens[k].tag in PLACE_TAGS and len(tokens[k].word) > 1) else k
+                self.add(tokens[first].start, tokens[run_end].end, PLACE, view, "place.after_motion_verb")
         # runs of place words standing alone: 四川广安
         k = 0
         while k < len(tokens):
@@ -426,7 +454,9 @@ class _Run:
                     j += 1
                 a, b = tokens[k].start, tokens[j].end
                 nxt = tokens[j + 1] if j + 1 < len(tokens) else None
-                standalone = nxt is None or nxt.tag in STOP_TAGS or nxt.word in CLAUSE_BREAK
+                prev = tokens[k - 1] if k > 0 else None
+                standalone = (nxt is None or nxt.tag in STOP_TAGS or nxt.tag == "v" or nxt.word in CLAUSE_BREAK) and (
+                    prev is None or prev.word in CLAUSE_BREAK or prev.word in OPEN_QUOTES)
                 if standalone and b - a >= 2 and not any(m.start <= a and b <= m.end for m in self.mentions):
                     self.add(a, b, PLACE, view, "place.place_words")
                 k = j + 1
@@ -445,9 +475,13 @@ class _Run:
             nxt = view.tokens[head + 1] if head + 1 < len(view.tokens) else None
             if nxt is not None and not (nxt.tag in STOP_TAGS or nxt.tag == "v" or nxt.word in CLAUSE_BREAK
                                         or nxt.word in "、“”" or nxt.word in self.lex.boundaries
-                                        or re.match(r"\d", nxt.word) or nxt.word in self.ex.all_triggers):
+                                        or re.match(r"\d", nxt.word) or nxt.word in self.ex.all_triggers
+                                        or nxt.word in self.lex.event_heads):
                 continue  # 人才工作, 专家智囊: the head modifies another noun
             start = self.extend_name_left(view, head, limit=12)
+            if m.group() in self.ex.role_tails and any(
+                    o.end == s.start + m.start() and o.cls in AGENT_CLASSES for o in self.mentions):
+                continue  # 徽商银行代表: people speaking for an organisation
             count = self.ex.count_before.search(text[max(s.start, start - 8):start])
             trailing = self.ex.count_after.match(text[end:s.end])
             label = clean_label(text[start:end])
@@ -482,7 +516,6 @@ class _Run:
             titles = m.group("titles")
             tstart = s.start + m.start("titles")
             self.attrs.setdefault(person, {})["jobTitle"] = (titles, (tstart, end))
-            self.person_titles = getattr(self, "person_titles", [])
             self.person_titles.append((person, tstart, titles))
 
     def remention_people(self) -> None:
@@ -528,13 +561,17 @@ class _Run:
             elif tok.word in OPEN_QUOTES and tok.word != '"':
                 in_quote = False
             elif not in_quote:
-                if tok.word in CLAUSE_BREAK or tok.word == "、" or tok.word in stops or tok.tag in ("v", "p", "c", "uj", "m", "q", "r", "d", "t") and tok.word != "暨":
+                if tok.word in CLAUSE_BREAK or tok.word == "、" or (tok.word in stops and tok.tag in ("v", "p", "c", "uj", None)) \
+                        or tok.tag in ("v", "p", "c", "uj", "ul", "m", "q", "r", "d", "t", "ad", "l", "i") and tok.word != "暨":
                     break
                 if tok.end in group_ends and i + 1 < len(tokens) and tokens[i + 1].word in OPEN_QUOTES:
                     break  # 组织青年人才“…”主题学习: the group takes part, it is not the name
             if tokens[head].end - tok.start > 40:
                 break
             start = tok.start
+        for tok in tokens[:head]:  # 策划党建活动 → 党建活动
+            if tok.start == start and tok.tag in ("vn", "v") and not tok.word.startswith("启动"):
+                start = tok.end
         while self.text[start] in CLOSE_QUOTES:
             start += 1
         return start
@@ -543,13 +580,18 @@ class _Run:
 
     def campaigns_and_initiatives(self, view: SentenceView) -> None:
         s, text = view.sentence, self.text
-        for m in self.ex.campaign_re.finditer(s.text):
-            a, b = s.start + m.start(), s.start + m.end()
-            head = self.head_token(view, b)
+        for i, tok in enumerate(view.tokens):
+            head = next((h for h in self.lex.campaign_heads if tok.word.endswith(h)), None)
             if head is None:
                 continue
-            a = max(a, self.extend_name_left(view, head, limit=8))
-            self.add(a, b, CAMPAIGN, view, "campaign.head_noun")
+            a = tok.start
+            if len(tok.word) == len(head) and i > 0:
+                prev = view.tokens[i - 1]
+                if prev.tag in ("n", "nz", "j", None) and re.fullmatch(rf"[{CJK}]{{2,4}}", prev.word) \
+                        and prev.word not in self.lex.boundaries:
+                    a = prev.start
+            if tok.end - a > len(head):
+                self.add(a, tok.end, CAMPAIGN, view, "campaign.head_noun")
         quotes = list(self.ex.quoted.finditer(s.text))
         for q in quotes:
             inner = q.group(1)
@@ -561,7 +603,7 @@ class _Run:
             after = text[b:s.end]
             if after[:1] and re.match(rf"[{CJK}]", after[0]) and not self.ex.initiative_cue.match(after) \
                     and not re.match(r"(工作|活动|行动)", after) and not after.startswith(("等", "三", "两", "四")) \
-                    and not re.match(r"[促推助成为在中]", after[0]):
+                    and not re.match(r"[促推助成为在]", after[0]):
                 continue  # “两新”组织: the quote starts a longer name
             if after.startswith("的"):
                 continue  # “…”的良好格局: a description, not a name
@@ -598,7 +640,7 @@ class _Run:
             by_class.setdefault(m.cls, []).append(m)
         for cls, ms in by_class.items():
             for m in ms:
-                if cls in (PERSON,) or not any(o is not m and o.start <= m.start and m.end <= o.end
+                if cls in (PERSON, ZONE) or not any(o is not m and o.start <= m.start and m.end <= o.end
                                                and (o.end - o.start) > (m.end - m.start) for o in ms):
                     keep.append(m)
         unique = {}
@@ -606,8 +648,7 @@ class _Run:
             unique.setdefault((m.start, m.end, m.cls), m)
         self.mentions = sorted(unique.values(), key=lambda m: (m.start, -m.end, m.cls))
         self.attrs = {m: v for m, v in self.attrs.items() if unique.get((m.start, m.end, m.cls)) is m}
-        titles = getattr(self, "person_titles", [])
-        self.person_titles = [t for t in titles if unique.get((t[0].start, t[0].end, PERSON)) is t[0]]
+        self.person_titles = [t for t in self.person_titles if unique.get((t[0].start, t[0].end, PERSON)) is t[0]]
 
     def principal_agent(self) -> Mention | None:
         """The agent the article reports on: the most named development zone (else organisation)."""
@@ -628,7 +669,7 @@ class _Run:
         s = view.sentence
         candidates = []
         for m in self.in_sentence(view, AGENT_CLASSES | {GROUP}):
-            if m.start >= before:
+            if m.start >= before or m.rule.startswith("byline"):
                 continue
             prev = self.text[s.start:m.start].rstrip()
             at_clause_start = not prev or prev[-1] in ",;:。" or RELATIVE_DATE.fullmatch(prev) is not None
@@ -707,10 +748,10 @@ class _Run:
                                                ("engage", "engagedBy", {GROUP, PERSON})):
                 if tok.word not in self.ex.trig[signal]:
                     continue
-                target = self.object_after(view, tok, ms, classes) or (
-                    self.object_before(view, tok, ms, classes) if signal != "establish" else None)
-                if target is None and signal == "establish":
-                    target = self.founded_subject(view, tok, ms)
+                if signal == "establish":
+                    target = self.founded_subject(view, tok, ms) or self.object_after(view, tok, ms, classes)
+                else:
+                    target = self.object_after(view, tok, ms, classes) or self.object_before(view, tok, ms, classes)
                 if target is None:
                     continue
                 agent, how = self.agent_for(view, tok.start)
@@ -813,7 +854,8 @@ class _Run:
                 continue
             cb = self.clause_bounds(view, tok.start)
             start = cb[0]
-            for m in ms:
+            people = [m for m in ms if m.cls == PERSON and start <= m.start and m.end <= tok.start]
+            for m in people or ms:
                 if m.cls in (PERSON, ORGANIZATION, ENTERPRISE, ZONE, ALLIANCE, GROUP) and start <= m.start and m.end <= tok.start \
                         and not (focus.start <= m.start and m.end <= focus.end) and m is not focus:
                     if any(o.start <= m.start and m.end <= o.end and o is not m and o.cls in (PERSON, ORGANIZATION, ENTERPRISE, ALLIANCE)
@@ -831,7 +873,9 @@ class _Run:
         cb = self.clause_bounds(view, tok.start)
         best = None
         for m in ms:
-            if m.cls in classes and tok.end <= m.start < cb[1] and m.start - tok.end <= 12:
+            gap = self.text[tok.end:m.start]
+            if m.cls in classes and tok.end <= m.start < cb[1] and m.start - tok.end <= 12 \
+                    and not re.search(r"[并为将对向与和]", gap):
                 if best is None or m.start < best.start or (m.start == best.start and m.end > best.end):
                     best = m
         return best
@@ -871,30 +915,30 @@ class _Run:
     def relate_enumerations(self, view, ms):
         """来自A、B等企业的G: G comes from each; 集结A、B共N家服务单位: each is a member of G."""
         text, s = self.text, view.sentence
-        items = [m for m in ms if m.rule == "name.enumeration_item"]
-        if not items:
-            return
-        runs: list[list[Mention]] = []
-        for m in sorted(items, key=lambda m: m.start):
-            if runs and re.fullmatch(r"、|和|及|以及|与", text[runs[-1][-1].end:m.start]):
-                runs[-1].append(m)
-            else:
-                runs.append([m])
-        for run in runs:
-            last = run[-1]
-            after = text[last.end:s.end]
-            groups = [g for g in ms if g.cls == GROUP and g.start >= last.end and g.start - last.end <= 16]
+        for index, items in self.enum_runs:
+            if index != s.index:
+                continue
+            run = []
+            for a, b in items:
+                named = [m for m in ms if m.start == a and m.end == b and m.cls in AGENT_CLASSES | {GROUP}]
+                if named:
+                    run.append(max(named, key=lambda m: m.cls in AGENT_CLASSES))
+            if not run:
+                continue
+            end = items[-1][1]
+            after = text[end:s.end]
+            groups = [g for g in ms if g.cls == GROUP and g.start >= end and g.start - end <= 16]
             affiliated = re.match(rf"(?:等)?(?:{NUMBER}(?:余|多)?[家个])?(?:企业|公司|单位)?的", after)
             if groups and affiliated:
                 group = min(groups, key=lambda g: g.start)
                 for m in run:
                     self.fact(group, "affiliation", m, view, "group.affiliation.enumeration")
-            elif groups and re.match(rf"(?:等|共)", after):
+            elif groups and re.match(r"(?:等|共)", after):
                 group = min(groups, key=lambda g: g.start)
                 for m in run:
                     self.fact(m, "memberOf", group, view, "member.enumerated_in_group")
             alliance = self.alliance_in_focus(view, ms)
-            if alliance is not None and all(m.cls == ENTERPRISE for m in run) and len(run) > 1:
+            if alliance is not None and len(run) > 1 and all(m.cls == ENTERPRISE for m in run):
                 for m in run:
                     self.fact(m, "memberOf", alliance, view, "member.enterprises_of_alliance")
 
