@@ -250,7 +250,7 @@ def format_table(result: dict) -> str:
     lines = [f"{result['nodes']} entities, {result['relations']} relations", "",
              "Most central entities (PageRank, degree)"]
     rows = [("#", "entity", "class", "pagerank", "degree")]
-    rows += [(str(i), e["label"], e["cls"], f"{e['pagerank']:.4f}", str(e["degree"]))
+    rows += [(str(i), _truncate(e["label"], 40), e["cls"], f"{e['pagerank']:.4f}", str(e["degree"]))
              for i, e in enumerate(result["central"], start=1)]
     widths = [max(_display_width(r[c]) for r in rows) for c in range(len(rows[0]))]
     for row in rows:
@@ -265,6 +265,18 @@ def format_table(result: dict) -> str:
         lines.append(f"{c['index']:>3}. {c['size']} entities [{classes}]: "
                      + "、".join(c["members"]) + more)
     return "\n".join(lines)
+
+
+def _truncate(text: str, width: int) -> str:
+    """Cut `text` to `width` terminal columns, marking the cut with '…'."""
+    if _display_width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _display_width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
 
 
 def _display_width(text: str) -> int:

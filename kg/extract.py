@@ -32,11 +32,13 @@ CJK = "\u4e00-\u9fff"
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『\"", "”’」』\""
 CLAUSE_BREAK = set(",;:。!?()")
 # Dictionary tags that never sit inside a name (verbs, prepositions, particles, numerals …).
-STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f m q y e o zg ad vd df dg tg mq vg".split())
+STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f m q y e o ad vd df dg tg mq vg".split())
 PLACE_TAGS = frozenset({"ns", "nr", "nz", "nrt", "j", None})
 # Verbal nouns and adverbs start a name only after a verb (研究部署园区, 深化党建联盟).
 VERBAL_TAGS = frozenset({"vn", "ad", "an", "l", "i"})
-ZONE_PREFIX_TAGS = frozenset({"ns", "nr", "nrt", "nz", "j", "n", "eng", None})
+# Zones are named after places: 连云港市海州工业园, 广安经开区新桥园区.
+ZONE_PREFIX_TAGS = frozenset({"ns", "nr", "nrt", "nz", "eng", None})
+ADMIN_WORDS = frozenset({"市", "省", "区", "县", "镇", "州", "乡"})
 NUMBER = rf"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
 DATE = re.compile(
     rf"(?:(?P<year>\d{{4}})年)?(?P<month>\d{{1,2}})月(?P<day>\d{{1,2}})日"
@@ -211,7 +213,8 @@ class _Run:
                 quoted += len(tok.word)
             else:
                 if (tok.word in self.lex.boundaries or tok.tag in STOP_TAGS or tok.tag in VERBAL_TAGS
-                        or (allowed_tags is not None and tok.tag not in allowed_tags)
+                        or (allowed_tags is not None and tok.tag not in allowed_tags
+                            and tok.word not in ADMIN_WORDS and tok.word not in self.lex.zone_suffixes)
                         or tok.word in self.ex.all_triggers or not re.match(rf"[{CJK}A-Za-z0-9·]", tok.word)):
                     break
             if tokens[head_index].end - tok.start - quoted > limit:
@@ -370,7 +373,7 @@ class _Run:
                     b = self.trim_right_to_name(view, a, b)
                 items.append((a, b))
             after = text[items[-1][1]:s.end]
-            head = re.match(rf"(?:等|共)?(?:{NUMBER}(?:余|多)?[家个名位])?[{CJK}]{{0,4}}?(企业|公司|单位|机构)", after)
+            head = re.match(rf"(?:等|共)?(?:{NUMBER}(?:余|多)?[家个名位])?(?:重点|龙头|骨干|优秀|成员|服务|会员|金融)?(企业|公司|单位|机构)", after)
             labels = [clean_label(text[a:b]) for a, b in items]
             all_trade = all(l.endswith(self.ex.weak_ent_suffixes) and len(l) > 3 for l in labels)
             for (a, b), label in zip(items, labels):
@@ -766,9 +769,11 @@ class _Run:
         inside = [g for g in groups if ev.start <= g.start and g.end <= ev.end]
         chain = []
         pos = ev.start
-        for g in sorted((g for g in groups if g.end <= ev.start), key=lambda g: -g.end):
+        anchor = min([g.start for g in groups if ev.start <= g.start and g.end <= ev.end] + [ev.start])
+        pos = anchor
+        for g in sorted((g for g in groups if g.end <= anchor), key=lambda g: -g.end):
             gap = text[g.end:pos]
-            if re.fullmatch(r"[“”\s]*|、|以及|和|及|与", gap) or (not chain and re.fullmatch(r"“[^”]*”", gap)):
+            if re.fullmatch(r"[“”\s]*|(?:、|以及|和|及|与)[^,;:。、“”]{0,6}", gap) or (not chain and re.fullmatch(r"“[^”]*”", gap)):
                 chain.append(g)
                 pos = g.start
             else:
@@ -776,7 +781,7 @@ class _Run:
         if inside or chain:
             return inside + chain
         earlier = [g for g in groups if g.end <= ev.start
-                   and not any(g.end <= e.start < ev.start for e in events if e is not ev)]
+                   and not any(g.start < e.end <= ev.start for e in events if e is not ev)]
         return [max(earlier, key=lambda g: g.end)] if earlier else []
 
     def event_location(self, view, ev, ms):

@@ -7,7 +7,9 @@
 (function () {
   "use strict";
 
+  performance.mark("kg-start");
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+  performance.mark("kg-parsed");
   var details = data.details;
   var total = data.nodes.length;
   var DIM_NODE = "rgba(200,205,212,0.35)";
@@ -108,7 +110,9 @@
   var showAllBtn = document.getElementById("kg-show-all");
   var initial = data.initial || data.nodes.map(function (n) { return n.id; });
   loadNodes(initial);
+  performance.mark("kg-loaded");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  performance.mark("kg-network");
 
   var readyDone = false;
   function settle() {
@@ -121,6 +125,7 @@
     settle();
     network.fit({ animation: false });
     window.kgReady = true;
+    window.kgReadyMs = performance.now();  // since navigation start, for benchmarks/bench_html.py
     document.documentElement.setAttribute("data-kg-ready", "true");
     document.dispatchEvent(new CustomEvent("kg-ready"));
   }
@@ -239,7 +244,11 @@
     });
     loadNodes(missing, positions);
     network.setOptions({ physics: { enabled: true } });
-    network.once("stabilizationIterationsDone", function () { settle(); network.fit({ animation: false }); });
+    network.once("stabilizationIterationsDone", function () {
+      settle();
+      network.fit({ animation: false });
+      document.documentElement.setAttribute("data-kg-all", "true");
+    });
     network.stabilize(100);
   }
 
