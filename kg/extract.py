@@ -136,6 +136,7 @@ class _Run:
         self.masked: list[tuple[int, int]] = []  # bylines: no other rule reads them
         self.attrs: dict[Mention, dict] = {}
         self.enum_runs: list[tuple[int, list[tuple[int, int]]]] = []
+        self.destinations: set[tuple[int, int]] = set()  # places reached by 赴/前往/走进
         self.person_titles: list[tuple[Mention, int, str]] = []
 
     # -------------------------------------------------------------- helpers
@@ -447,7 +448,9 @@ class _Run:
                 k = i
             if run_end is not None:
                 first = k + 1 if not (tokens[k].tag in PLACE_TAGS and len(tokens[k].word) > 1) else k
-                self.add(tokens[first].start, tokens[run_end].end, PLACE, view, "place.after_motion_verb")
+                place = self.add(tokens[first].start, tokens[run_end].end, PLACE, view, "place.after_motion_verb")
+                if place is not None:
+                    self.destinations.add((place.start, place.end))
         # runs of place words standing alone: 四川广安
         k = 0
         while k < len(tokens):
@@ -473,8 +476,8 @@ class _Run:
         for m in self.ex.group_re.finditer(s.text):
             end = s.start + m.end()
             head = self.head_token(view, end)
-            if head is None:
-                continue
+            if head is None or (view.tokens[head].word != m.group() and view.tokens[head].tag in ("v", "vn", "l", "i")):
+                continue  # 发展党员: a verb phrase, not a group
             nxt = view.tokens[head + 1] if head + 1 < len(view.tokens) else None
             if nxt is not None and not (nxt.tag in STOP_TAGS or nxt.tag == "v" or nxt.word in CLAUSE_BREAK
                                         or nxt.word in "、“”" or nxt.word in self.lex.boundaries
@@ -564,7 +567,11 @@ class _Run:
             elif tok.word in OPEN_QUOTES and tok.word != '"':
                 in_quote = False
             elif not in_quote:
-                if tok.word in CLAUSE_BREAK or tok.word == "、" or (tok.word in stops and tok.tag in ("v", "p", "c", "uj", None)) \
+                quoted_compound = tok.tag == "v" and i > 0 and tokens[i - 1].word in CLOSE_QUOTES  # “…”实践活动
+                if quoted_compound:
+                    pass
+                elif tok.word in CLAUSE_BREAK or tok.word == "、" or tok.word in self.lex.boundaries \
+                        or (tok.word in stops and tok.tag in ("v", "p", "c", "uj", None)) \
                         or tok.tag in ("v", "p", "c", "uj", "ul", "m", "q", "r", "d", "t", "ad", "l", "i") and tok.word != "暨":
                     break
                 if tok.end in group_ends and i + 1 < len(tokens) and tokens[i + 1].word in OPEN_QUOTES:
@@ -790,7 +797,7 @@ class _Run:
             if m.cls not in (PLACE, ORGANIZATION, ZONE) or (ev.start <= m.start and m.end <= ev.end):
                 continue
             before = text[max(s.start, m.start - 3):m.start]
-            if re.search(r"(赴|前往|走进|来到|到)$", before) or (
+            if m.span in self.destinations or re.search(r"(赴|前往|走进|来到|到)$", before) or (
                     re.search(r"在$", before) and re.match(r"(举行|召开|举办|开展)", text[m.end:m.end + 2])):
                 self.fact(ev, "location", m, view, "event.location.after_verb")
 
