@@ -155,7 +155,10 @@ class _Run:
         if isinstance(obj, Mention):
             if obj is subject or (obj.cls == subject.cls and obj.label == subject.label):
                 return
-            start, end = min(subject.start, obj.start), max(subject.end, obj.end)
+            # The evidence is what this sentence says: a mention from another
+            # sentence (the principal agent, the event in focus) adds no span.
+            here = [m for m in (subject, obj) if m.sentence == view.sentence.index] or [subject]
+            start, end = min(m.start for m in here), max(m.end for m in here)
         else:
             start, end = span or subject.span
         self.facts.append(Fact(subject, predicate, obj, view.sentence.index, start, end, rule))

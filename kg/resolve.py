@@ -27,6 +27,7 @@ from kg.model import (
     PLACE, ZONE, Document, Entity, Mention, Statement,
 )
 from kg.normalize import clean_label
+from kg.segment import Segmenter, default_segmenter
 
 SLUGS = {
     ZONE: "zone", ALLIANCE: "alliance", ENTERPRISE: "enterprise", ORGANIZATION: "organization",
@@ -53,10 +54,11 @@ def article_key(article_id: str) -> str:
 
 
 class Resolver:
-    def __init__(self, lexicon: Lexicon | None = None):
+    def __init__(self, lexicon: Lexicon | None = None, segmenter: Segmenter | None = None):
         self.lex = lexicon or load_lexicon()
         self.generic = self.lex.generic_references
         self.zone_suffixes = sorted(self.lex.zone_suffixes, key=len, reverse=True)
+        self.place_tags = (segmenter or default_segmenter()).tags
 
     # -------------------------------------------------------------- keys
 
@@ -69,11 +71,22 @@ class Resolver:
         return False
 
     def zone_canonical(self, label: str) -> str:
+        """南京浦口经济开发区 → 浦口经开区: abbreviate, then drop leading place words while a name remains."""
         key = zone_key(label, self.lex)
-        stripped = PROVINCES.sub("", key)
-        if stripped != key and not self.is_generic_zone(stripped):
+        while True:
+            stripped = self.strip_place_word(key)
+            if stripped == key or self.is_generic_zone(stripped):
+                return key
             key = stripped
-        return key
+
+    def strip_place_word(self, name: str) -> str:
+        stripped = PROVINCES.sub("", name)
+        if stripped != name:
+            return stripped
+        for size in (4, 3, 2):
+            if len(name) > size and self.place_tags.get(name[:size]) == "ns":
+                return name[size:]
+        return name
 
     def resolve(self, docs: list[Document]) -> Resolved:
         keyed: list[tuple[Document, Mention, str]] = []
