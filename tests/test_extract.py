@@ -1,0 +1,254 @@
+"""kg.extract: one case per rule family, on sentences written for these tests.
+
+Each case lists (class, label) mentions and (subject, predicate, object) facts that
+must be among what the extractor finds; the article is the subject "ARTICLE".
+Cases the rules miss on reasonable sentences are strict xfails: when the rule is
+fixed the test turns red, and the mark should go.
+"""
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kg.extract import ARTICLE_SUBJECT, Extractor
+from kg.model import Mention
+from kg.pipeline import extract_documents
+from kg.reader import SourceText
+
+PUBLISHED = date(2024, 8, 1)
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def run(extractor, text, when=PUBLISHED):
+    source = SourceText("t1", Path("t1.txt"), text, "utf-8", "text/plain")
+    return extract_documents([source], when, extractor)[0]
+
+
+def label_of(m):
+    return "ARTICLE" if m is ARTICLE_SUBJECT else m.label
+
+
+def facts_of(doc):
+    return {(label_of(f.subject), f.predicate, label_of(f.obj) if isinstance(f.obj, Mention) else f.obj)
+            for f in doc.facts}
+
+
+def mentions_of(doc):
+    return {(m.cls, m.label) for m in doc.mentions}
+
+
+def xfail(reason):
+    return pytest.mark.xfail(reason=reason, strict=True)
+
+
+CASES = [
+    pytest.param(
+        "6月18日,澜江高新区召开人才工作座谈会,区内企业代表参加会议。",
+        {("DevelopmentZone", "澜江高新区"), ("Event", "人才工作座谈会")},
+        {("人才工作座谈会", "organizer", "澜江高新区")},
+        id="zone-short-suffix"),
+    pytest.param(
+        "今年以来,青川经济技术开发区持续优化营商环境,新增市场主体3000余户。",
+        {("DevelopmentZone", "青川经济技术开发区")},
+        set(),
+        id="zone-long-suffix"),
+    pytest.param(
+        "远澜生物科技股份有限公司在澜江高新区投资建设新厂房,总投资达5亿元。",
+        {("Enterprise", "远澜生物科技股份有限公司"), ("DevelopmentZone", "澜江高新区")},
+        set(),
+        id="enterprise-legal-suffix"),
+    pytest.param(
+        "7月1日上午,青川经开区举办青年人才专题培训班,青禾科技有限公司、远澜生物科技股份有限公司、"
+        "海岚电子有限公司等12家企业的高层次人才参加培训。",
+        {("Enterprise", "青禾科技有限公司"), ("Enterprise", "远澜生物科技股份有限公司"),
+         ("Enterprise", "海岚电子有限公司"), ("TalentGroup", "高层次人才"), ("Event", "青年人才专题培训班")},
+        {("高层次人才", "affiliation", "青禾科技有限公司"), ("高层次人才", "affiliation", "远澜生物科技股份有限公司"),
+         ("高层次人才", "affiliation", "海岚电子有限公司"), ("青年人才专题培训班", "participant", "高层次人才"),
+         ("青年人才专题培训班", "organizer", "青川经开区")},
+        id="enumeration-legal-names"),
+    pytest.param(
+        "7月1日上午,青川经开区举办青年人才专题培训班,青禾科技、远澜生物、海岚电子等12家企业的高层次人才参加培训。",
+        {("Enterprise", "青禾科技"), ("Enterprise", "远澜生物"), ("Enterprise", "海岚电子"),
+         ("TalentGroup", "高层次人才")},
+        {("高层次人才", "affiliation", "青禾科技"), ("高层次人才", "affiliation", "远澜生物"),
+         ("高层次人才", "affiliation", "海岚电子")},
+        id="enumeration-short-names-typed-by-head"),
+    pytest.param(
+        "近日,青川经开区组织50余名青年人才赴江宁高新区参观学习,感受创新氛围。",
+        {("TalentGroup", "50余名青年人才"), ("DevelopmentZone", "江宁高新区")},
+        {("50余名青年人才", "count", 50), ("50余名青年人才", "countQualifier", "余"),
+         ("50余名青年人才", "countUnit", "名")},
+        id="group-count-qualifier"),
+    pytest.param(
+        "截至目前,澜江高新区已集聚近200名博士,为产业发展提供了人才支撑。",
+        {("TalentGroup", "近200名博士")},
+        {("近200名博士", "count", 200), ("近200名博士", "countQualifier", "近")},
+        id="group-count-qualifier-before"),
+    pytest.param(
+        "今年以来,青川经开区党工委选派20名党建指导员深入企业,帮助企业解决实际困难。",
+        {("Organization", "青川经开区党工委"), ("TalentGroup", "20名党建指导员")},
+        {("20名党建指导员", "dispatchedBy", "青川经开区党工委"), ("20名党建指导员", "count", 20)},
+        id="dispatch"),
+    pytest.param(
+        "为提升服务水平,青川经开区聘请8位法律专家,为企业提供咨询服务。",
+        {("TalentGroup", "8位法律专家")},
+        {("8位法律专家", "engagedBy", "青川经开区"), ("8位法律专家", "count", 8)},
+        id="engage"),
+    pytest.param(
+        "6月18日,青川经开区成立新能源汽车产业联盟,首批吸纳成员企业30家。",
+        {("Alliance", "新能源汽车产业联盟"), ("Industry", "新能源汽车产业")},
+        {("新能源汽车产业联盟", "establishedBy", "青川经开区"), ("新能源汽车产业联盟", "industry", "新能源汽车产业")},
+        id="establish-alliance-industry"),
+    pytest.param(
+        "6月18日,青川经开区在市民中心召开人才工作座谈会,区内20余家企业的青年人才参加会议。",
+        {("Event", "人才工作座谈会")},
+        {("人才工作座谈会", "organizer", "青川经开区"), ("人才工作座谈会", "date", date(2024, 6, 18))},
+        id="event-organizer-subject"),
+    pytest.param(
+        "青川经开区多措并举服务企业发展\n"
+        "青川经开区位于青川市东部,近年来持续加强人才队伍建设。\n"
+        "7月3日上午,组织40名党员干部开展主题党日活动,重温入党誓词。\n",
+        {("Event", "主题党日活动"), ("TalentGroup", "40名党员干部")},
+        {("主题党日活动", "organizer", "青川经开区"), ("主题党日活动", "participant", "40名党员干部"),
+         ("主题党日活动", "date", date(2024, 7, 3))},
+        id="event-organizer-principal-agent"),
+    pytest.param(
+        "近日,青川经开区组织50余名青年人才赴江宁高新区参观学习,感受创新氛围。",
+        {("Event", "赴江宁高新区")},
+        {("赴江宁高新区", "participant", "50余名青年人才"), ("赴江宁高新区", "location", "江宁高新区")},
+        id="visit-location"),
+    pytest.param(
+        "7月3日上午,青川经开区组织40名党员干部赴嘉兴南湖开展主题党日活动,重温入党誓词。",
+        {("Place", "嘉兴南湖"), ("Event", "主题党日活动")},
+        {("主题党日活动", "location", "嘉兴南湖"), ("主题党日活动", "participant", "40名党员干部")},
+        marks=xfail("赴X开展…活动: the place after 赴 is not found (a Place 党日 is cut from 主题党日活动 instead), "
+                    "so the event gets no kg:location"),
+        id="event-location-after-motion-verb"),
+    pytest.param(
+        "7月3日上午,青川经开区组织青年人才赴澜江科技园开展交流活动。",
+        {("DevelopmentZone", "澜江科技园"), ("Event", "交流活动")},
+        {("交流活动", "location", "澜江科技园")},
+        marks=xfail("the zone name swallows the motion verb (label 赴澜江科技园), so no location fact"),
+        id="event-location-zone-after-motion-verb"),
+    pytest.param(
+        "6月18日,澜江高新区召开科技创新大会,区内企业代表参加会议。",
+        {("Event", "科技创新大会")},
+        {("科技创新大会", "organizer", "澜江高新区")},
+        marks=xfail("an event name whose modifier jieba tags as a verb (创新) is not found"),
+        id="event-name-with-verb-modifier"),
+    pytest.param(
+        "座谈会上,青禾科技有限公司总经理张明远说,这次培训让大家收获很大。",
+        {("Person", "张明远"), ("Enterprise", "青禾科技有限公司")},
+        {("张明远", "worksFor", "青禾科技有限公司"), ("张明远", "jobTitle", "总经理")},
+        id="person-title-works-for"),
+    pytest.param(
+        "会上,青川经开区党工委副书记赵海峰表示,将持续优化营商环境。",
+        {("Person", "赵海峰"), ("Organization", "青川经开区党工委")},
+        {("赵海峰", "worksFor", "青川经开区党工委"), ("赵海峰", "jobTitle", "党工委副书记")},
+        id="person-organ-title"),
+    pytest.param(
+        "青川经开区举办人才工作座谈会\n"
+        "(记者 林晓东 通讯员 周一鸣)\n"
+        "6月18日,青川经开区召开人才工作座谈会,区内企业代表参加会议。\n"
+        "编辑:王小红\n"
+        "来源:青川日报\n",
+        {("Person", "林晓东"), ("Person", "周一鸣"), ("Person", "王小红"), ("Organization", "青川日报")},
+        {("ARTICLE", "author", "林晓东"), ("ARTICLE", "contributor", "周一鸣"),
+         ("ARTICLE", "editor", "王小红"), ("ARTICLE", "publisher", "青川日报")},
+        id="byline-and-footer"),
+    pytest.param(
+        "7月1日上午,青川经开区举办青年人才专题培训班,各企业青年骨干参加培训。",
+        {("Event", "青年人才专题培训班")},
+        {("青年人才专题培训班", "date", date(2024, 7, 1))},
+        id="date-year-from-publication"),
+    pytest.param(
+        "12月20日,青川经开区举办青年人才专题培训班,各企业青年骨干参加培训。",
+        {("Event", "青年人才专题培训班")},
+        {("青年人才专题培训班", "date", date(2023, 12, 20))},
+        id="date-after-publication-is-last-year"),
+    pytest.param(
+        "2022年7月1日上午,青川经开区举办青年人才专题培训班,各企业青年骨干参加培训。",
+        {("Event", "青年人才专题培训班")},
+        {("青年人才专题培训班", "date", date(2022, 7, 1))},
+        id="date-with-year"),
+]
+
+
+@pytest.mark.parametrize("text, mentions, facts", CASES)
+def test_rule_family(extractor, text, mentions, facts):
+    doc = run(extractor, text)
+    assert mentions <= mentions_of(doc), sorted(mentions_of(doc))
+    assert facts <= facts_of(doc), sorted(map(str, facts_of(doc)))
+
+
+def test_date_without_publication_date_is_kept_as_text_or_dropped(extractor):
+    doc = run(extractor, "7月1日上午,青川经开区举办青年人才专题培训班,各企业青年骨干参加培训。", when=None)
+    assert not any(f.predicate == "date" for f in doc.facts)
+
+
+def test_date_range_has_end_date(extractor):
+    doc = run(extractor, "7月1日至3日,青川经开区举办青年人才专题培训班,各企业青年骨干参加培训。")
+    facts = facts_of(doc)
+    assert ("青年人才专题培训班", "date", date(2024, 7, 1)) in facts
+    assert ("青年人才专题培训班", "endDate", date(2024, 7, 3)) in facts
+
+
+def test_byline_names_are_not_read_by_other_rules(extractor):
+    doc = run(extractor, "青川经开区举办人才工作座谈会\n(记者 林晓东 通讯员 周一鸣)\n"
+                         "6月18日,青川经开区召开人才工作座谈会,区内企业代表参加会议。\n")
+    byline = [m for m in doc.mentions if m.label in ("林晓东", "周一鸣")]
+    assert {m.rule for m in byline} == {"byline.author", "byline.contributor"}
+
+
+def test_no_rule_knows_a_name(extractor):
+    """Swapping every made-up name for another gives the same structure."""
+    a = run(extractor, "今年以来,青川经开区党工委选派20名党建指导员深入企业,帮助企业解决实际困难。")
+    b = run(extractor, "今年以来,澜江经开区党工委选派20名党建指导员深入企业,帮助企业解决实际困难。")
+    swap = lambda s: s.replace("澜江", "青川") if isinstance(s, str) else s  # noqa: E731
+    assert {tuple(map(swap, f)) for f in facts_of(b)} == facts_of(a)
+
+
+ARTICLE = (
+    "青川经开区举办青年人才专题培训班\n"
+    "(记者 林晓东 通讯员 周一鸣)\n"
+    "7月1日上午,青川经开区举办青年人才专题培训班,青禾科技、远澜生物、海岚电子等12家企业的高层次人才参加培训。\n"
+    "今年以来,青川经开区党工委选派20名党建指导员深入企业,帮助企业解决实际困难。\n"
+    "青禾科技有限公司总经理张明远说,公司将继续加大研发投入。\n"
+    "编辑:王小红\n"
+)
+# The last body sentence refers back to the training of the first one (会上 … 说).
+FOCUS_ARTICLE = ARTICLE.replace("青禾科技有限公司总经理张明远说,公司将继续加大研发投入。",
+                                "会上,青禾科技有限公司总经理张明远说,这次培训让大家收获很大。")
+
+
+def check_offsets(doc):
+    assert doc.mentions and doc.facts
+    for m in doc.mentions:
+        s = doc.sentences[m.sentence]
+        assert s.start <= m.start < m.end <= s.end, m
+        assert m.label and len(m.label) >= 2
+    for f in doc.facts:
+        s = doc.sentences[f.sentence]
+        assert s.start <= f.start < f.end <= s.end, f
+        assert f.rule
+
+
+def test_offsets_lie_in_their_sentences(extractor):
+    check_offsets(run(extractor, ARTICLE))
+
+
+def test_offsets_of_facts_about_the_event_in_focus(extractor):
+    doc = run(extractor, FOCUS_ARTICLE)
+    assert ("青年人才专题培训班", "participant", "张明远") in facts_of(doc)
+    check_offsets(doc)
+
+
+def test_extraction_is_deterministic(extractor):
+    first = run(extractor, ARTICLE)
+    second = run(extractor, ARTICLE)
+    assert first.mentions == second.mentions
+    assert first.facts == second.facts
