@@ -86,9 +86,8 @@ def graph_triples(source: Source, article: ox.NamedNode | None = None) -> Iterat
     if article is not None:
         return (q.triple for q in store.quads_for_pattern(None, None, None, article))
     if source.default_is_merge:
-        # CONSTRUCT yields each triple once, however many graphs hold it
-        return iter(store.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != %s) }" % ONTOLOGY_GRAPH))
+        return (q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    # a file as it is: CONSTRUCT yields each triple once, however many graphs hold it
     return iter(store.query(
         "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"))
 
@@ -115,7 +114,12 @@ def export(source: Source, fmt: str, output: IO[bytes], article_id: str | None =
         ox.serialize(dataset_quads(source, article), output, rdf_format, prefixes=PREFIX_MAP)
     else:
         prefixes = PREFIX_MAP if rdf_format == ox.RdfFormat.TURTLE else None
-        ox.serialize(graph_triples(source, article), output, rdf_format, prefixes=prefixes)
+        if article is not None or source.default_is_merge:
+            # one graph of the store: a native dump, no Python on the way
+            graph = article if article is not None else ox.DefaultGraph()
+            source.store.dump(output, rdf_format, from_graph=graph, prefixes=prefixes)
+        else:
+            ox.serialize(graph_triples(source, article), output, rdf_format, prefixes=prefixes)
 
 
 def jsonld_bytes(triples: Iterator[ox.Triple]) -> bytes:

@@ -6,7 +6,8 @@ whose `# param: NAME — description` lines declare its parameters. A parameter
 appears in the query as `$NAME` and is replaced by a SPARQL string literal built
 by `sparql_literal` (quotes, backslashes and line breaks escaped), never by the
 raw text; `# param: NAME@zh — …` makes it a language-tagged literal, the form
-labels take in the graph.
+labels take in the graph, and `# param: NAME=kgr:article/ — …` an IRI (the value
+appended to that prefix, characters an IRI cannot hold %-encoded).
 
 Queries run on pyoxigraph with the project's prefixes predeclared
 (`kg:`, `kgr:`, `rdfs:`, `skos:` … see `kg.vocab.PREFIXES`); their default graph
@@ -34,7 +35,11 @@ FORMATS = ("table", "csv", "json")
 TABLE_CELL_WIDTH = 60
 
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-_PARAM_RE = re.compile(r"^#\s*param:\s*([A-Za-z_][A-Za-z0-9_]*)(@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?\s*(?:[—–:-]+\s*(.*))?$")
+_PARAM_RE = re.compile(
+    r"^#\s*param:\s*([A-Za-z_][A-Za-z0-9_]*)"    # name
+    r"(@[A-Za-z]+(?:-[A-Za-z0-9]+)*|=\S+)?"       # @lang, or =prefix:path/ for an IRI
+    r"\s*(?:[—–:-]+\s*(.*))?$")
+_IRI_UNSAFE = set('<>"{}|^`\\')
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ class Param:
     name: str
     description: str = ""
     language: str | None = None
+    #: when set, the value is appended to this IRI and substituted as `<IRI>`
+    iri_prefix: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,8 +82,10 @@ def parse_named_query(path: Path) -> NamedQuery:
             break
         match = _PARAM_RE.match(stripped)
         if match:
-            language = match.group(2)[1:] if match.group(2) else None
-            params.append(Param(match.group(1), (match.group(3) or "").strip(), language))
+            kind = match.group(2) or ""
+            language = kind[1:] if kind.startswith("@") else None
+            iri_prefix = expand_prefixed(kind[1:]) if kind.startswith("=") else None
+            params.append(Param(match.group(1), (match.group(3) or "").strip(), language, iri_prefix))
         elif not description:
             description = stripped.lstrip("#").strip()
     return NamedQuery(path.stem, description, tuple(params), text, path)
@@ -104,6 +113,25 @@ def sparql_literal(value: str, language: str | None = None) -> str:
     return f'"{escaped}"' + (f"@{language}" if language else "")
 
 
+def expand_prefixed(name: str) -> str:
+    """`kgr:article/` → the full IRI, by the project's prefixes."""
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in PREFIX_MAP:
+        return PREFIX_MAP[prefix] + local
+    raise KgError(f"unknown prefix in parameter declaration: {name}")
+
+
+def sparql_iri(iri: str) -> str:
+    """`iri` as a SPARQL IRI reference; characters an IRI cannot hold are %-encoded."""
+    out = []
+    for char in iri:
+        if char in _IRI_UNSAFE or ord(char) <= 0x20:
+            out.append("".join(f"%{b:02X}" for b in char.encode("utf-8")))
+        else:
+            out.append(char)
+    return "<" + "".join(out) + ">"
+
+
 def bind_params(text: str, values: Mapping[str, str], declared: tuple[Param, ...] = ()) -> str:
     """Replace each `$name` in `text` by `values[name]` as a literal.
 
@@ -119,8 +147,11 @@ def bind_params(text: str, values: Mapping[str, str], declared: tuple[Param, ...
         pattern = re.compile(r"\$" + re.escape(name) + r"(?![A-Za-z0-9_\u00B7\u0300-\u036F\u203F-\u2040])")
         if not pattern.search(text):
             raise KgError(f"the query has no parameter ${name}")
-        language = by_name[name].language if name in by_name else None
-        literal = sparql_literal(value, language)
+        param = by_name.get(name)
+        if param is not None and param.iri_prefix is not None:
+            literal = sparql_iri(param.iri_prefix + value)
+        else:
+            literal = sparql_literal(value, param.language if param is not None else None)
         text = pattern.sub(lambda _m, lit=literal: lit, text)
     return text
 

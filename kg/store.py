@@ -6,13 +6,15 @@ rdflib dataset (one per article) plus the ontology in its own named graph
 read it back with `open_store` (read-only, so several processes may share it),
 or load an RDF file given with `--graph` through `store_from_file`.
 
-Queries see the merge of all graphs as their default graph. The store keeps
-that merge itself, in its default graph: each triple once, however many
-articles state it. (pyoxigraph's `use_default_graph_as_union=True` would give
-the same view without the copy, but Oxigraph 0.5 repeats a triple once per graph
-that holds it, so `COUNT` and listings over shared entities came out inflated:
-Oxigraph issue 1919, fixed after 0.5.13.) `GRAPH ?g { … }` still reaches each
-article's own graph and the ontology's.
+The store's default graph is the merge of the article graphs, each triple once
+however many articles state it: the same triples as `output/graph.ttl`. Queries
+without `GRAPH` see it; `GRAPH ?g { … }` reaches each article's own graph, and
+`GRAPH <https://w3id.org/kg-news/ontology> { … }` the ontology (class and
+property labels, subclasses). The merge is stored rather than computed with
+pyoxigraph's `use_default_graph_as_union=True` because Oxigraph 0.5 repeats a
+triple once per graph that holds it there, so `COUNT`s and listings of shared
+entities came out inflated (Oxigraph issue 1919, fixed after 0.5.13); keeping it
+also makes Turtle export a plain dump of one graph.
 
 Loading bypasses rdflib's serializers: rdflib terms are converted to pyoxigraph
 terms directly (with a cache, since entity IRIs repeat) and handed to
@@ -111,11 +113,11 @@ def rdflib_quads(dataset: Dataset | Graph) -> Iterator[ox.Quad]:
 
 
 def with_merge(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
-    """Each quad, and its triple again in the default graph (the store deduplicates)."""
+    """Each quad, and an article graph's triple again in the default graph (the store deduplicates)."""
     default = ox.DefaultGraph()
     for quad in quads:
         yield quad
-        if quad.graph_name != default:
+        if quad.graph_name != default and quad.graph_name != ONTOLOGY_GRAPH:
             yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
 
 
@@ -127,13 +129,13 @@ def ontology_quads() -> list[ox.Quad]:
 
 
 def add_ontology(store: ox.Store) -> None:
-    """Add the ontology in its named graph (and to the merged default graph)."""
-    store.extend(with_merge(ontology_quads()))
+    """Add the ontology in its named graph."""
+    store.extend(ontology_quads())
 
 
 def merge_into_default(store: ox.Store) -> None:
-    """Copy every named graph's triples into the default graph (for stores loaded from files)."""
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    """Copy the article graphs' triples into the default graph (for stores loaded from files)."""
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != %s) }" % ONTOLOGY_GRAPH)
 
 
 def load_store(dataset: Dataset, path: Path) -> Path:
@@ -216,7 +218,7 @@ def store_from_file(path: Path, *, with_ontology: bool = True, merge: bool = Tru
 
     With `with_ontology` the ontology is added in its named graph, as in the
     store `kg build` writes, so the named queries find class and property labels.
-    As there, the default graph ends up holding the merge of all graphs, unless
+    As there, the default graph ends up holding the merge of the other graphs, unless
     `merge` is false (the file's quads exactly as they are, for exporting).
     """
     store = ox.Store(str(location)) if location is not None else ox.Store()

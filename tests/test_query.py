@@ -192,6 +192,17 @@ def test_bind_params_requires_declared_and_rejects_unknown(tmp_path):
     assert bind_params("SELECT * { ?a ?b $who2 . ?c ?d $who }", {"who": "x"}) == 'SELECT * { ?a ?b $who2 . ?c ?d "x" }'
 
 
+def test_iri_parameters_are_escaped(tmp_path):
+    rq = tmp_path / "doc.rq"
+    rq.write_text("# One article.\n# param: doc=kgr:article/ — its id\nASK { $doc a kg:Article }\n", encoding="utf-8")
+    named = parse_named_query(rq)
+    assert named.params[0].iri_prefix == "https://w3id.org/kg-news/id/article/"
+    bound = bind_params(named.text, {"doc": "t001> } # <x"}, named.params)
+    assert "<https://w3id.org/kg-news/id/article/t001%3E%20%7D%20#%20%3Cx>" in bound
+    assert bind_params(named.text, {"doc": "新闻1"}, named.params).startswith("# One")
+    assert "<https://w3id.org/kg-news/id/article/新闻1>" in bind_params(named.text, {"doc": "新闻1"}, named.params)
+
+
 def test_resolve_query_accepts_text_files_and_names(tmp_path):
     rq = tmp_path / "mine.rq"
     rq.write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
