@@ -280,7 +280,7 @@ class _Run:
         found = []
         for m in self.ex.byline_paren.finditer(text):
             found.append((m.start(), m.end()))
-        if s.kind == "footer":
+        if s.kind in ("footer", "byline") and not text.startswith("■"):
             found.append((0, len(text)))
         column = self.ex.column_byline.match(text)
         if column:
@@ -400,9 +400,12 @@ class _Run:
 
     def trim_left_to_name(self, view: SentenceView, a: int, b: int) -> int:
         i = view.ends.get(b)
-        if i is None:
-            return a
-        return max(a, self.extend_name_left(view, i, limit=12))
+        if i is not None:
+            a = max(a, self.extend_name_left(view, i, limit=12))
+        for word in self.lex.boundaries:  # 辖区内华芯微电子 → 华芯微电子
+            if len(word) > 1 and self.text.startswith(word, a) and b - a > len(word) + 1:
+                return a + len(word)
+        return a
 
     def trim_right_to_name(self, view: SentenceView, a: int, b: int) -> int:
         """Cut a list's last item before 等, numerals, role words (代表) or verbs."""
@@ -485,7 +488,7 @@ class _Run:
             if nxt is not None and not (nxt.tag in STOP_TAGS or nxt.tag == "v" or nxt.word in CLAUSE_BREAK
                                         or nxt.word in "、“”" or nxt.word in self.lex.boundaries
                                         or re.match(r"\d", nxt.word) or nxt.word in self.ex.all_triggers
-                                        or nxt.word in self.lex.event_heads):
+                                        or (nxt.word in self.lex.event_heads and "“" not in s.text[:m.start()][-12:])):
                 continue  # 人才工作, 专家智囊: the head modifies another noun
             start = self.extend_name_left(view, head, limit=12)
             if m.group() in self.ex.role_tails and any(
@@ -969,7 +972,9 @@ class _Run:
             return
         for g in by_cls.get(GROUP, []):
             head = next((h for h in self.member_heads_of(g.label)), None)
-            if head:
+            cb = self.clause_bounds(view, g.start)
+            counted_in = re.search(r"(涵盖|包括|吸纳|共有|拥有|覆盖)", self.text[cb[0]:g.start])
+            if head or (counted_in and alliance.start < g.start):
                 self.fact(g, "memberOf", alliance, view, "group.member_of_alliance")
         for zone in by_cls.get(ZONE, []):
             if zone.start == alliance.start and zone.end < alliance.end:

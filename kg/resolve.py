@@ -227,9 +227,13 @@ class Resolver:
     def entity(self, key: str, ms: list[tuple[str, Mention]], docs: list[Document]) -> Entity:
         by_id = {d.article_id: d for d in docs}
         labels = Counter(m.label for _, m in ms)
-        label = max(labels, key=lambda l: (labels[l], len(l), l))
-        alts = set(labels) - {label}
+        # A reference word (联盟, 开发区) names the entity only when nothing else does.
+        named = Counter({l: n for l, n in labels.items() if l not in self.generic}) or labels
+        label = max(named, key=lambda l: (named[l], len(l), l))
+        alts = set(named) - {label}
         for article_id, m in ms:
+            if m.label in self.generic:
+                continue
             original = clean_label(by_id[article_id].norm.original_span(m.start, m.end))
             if original and original != label and not re.search(r"[(（]", original):
                 alts.add(original)
