@@ -35,6 +35,9 @@ from kg.vocab import KG
 OVERVIEW_ENV = "KG_HTML_OVERVIEW_NODES"
 DEFAULT_OVERVIEW_LIMIT = 1500
 BACKBONE_CLASSES = ("DevelopmentZone", "Alliance", "Enterprise")
+# The page stops the force layout after this long even if it has not converged,
+# so that a big graph on a slow machine still becomes usable within seconds.
+LAYOUT_BUDGET_MS = 3000
 MAX_DRAWN_LABEL = 18  # longer labels are cut on the canvas; the panel shows them whole
 
 # One colour per core class, in legend order (Tableau-like: distinct, readable on white).
@@ -137,6 +140,7 @@ def page_data(nxg: nx.MultiDiGraph, *, overview_limit: int = DEFAULT_OVERVIEW_LI
             "overview": initial is not None,
             "overviewLimit": overview_limit,
             "measure": "PageRank",
+            "layoutBudgetMs": LAYOUT_BUDGET_MS,
         },
         "classes": classes,
         "articles": articles,
@@ -270,9 +274,10 @@ def _vis_options(node_count: int, edge_count: int) -> dict:
             "solver": "barnesHut",
             "barnesHut": {"gravitationalConstant": -6000, "centralGravity": 0.25,
                           "springLength": 120, "springConstant": 0.04, "damping": 0.3,
-                          "avoidOverlap": 0.1},
-            "stabilization": {"enabled": True, "iterations": 150 if big else 400,
-                              "updateInterval": 50, "fit": True},
+                          "avoidOverlap": 0 if big else 0.1},
+            # small update intervals let the page check its time budget often
+            "stabilization": {"enabled": True, "iterations": 200 if big else 400,
+                              "updateInterval": 10, "fit": True},
         },
         "interaction": {"hover": True, "tooltipDelay": 120, "multiselect": False,
                         "hideEdgesOnDrag": big, "hideEdgesOnZoom": big, "navigationButtons": False,

@@ -114,29 +114,50 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   performance.mark("kg-network");
 
-  var readyDone = false;
+  /* Layout runs until vis-network says it is stable or the time budget is spent,
+   * whichever comes first: a slow machine gets a rougher layout, never a page
+   * that takes minutes to become usable. Then physics goes off. */
+  var layoutRun = null;
+  function startLayoutRun(budgetMs, done) {
+    var run = { started: performance.now(), budget: budgetMs, finished: false };
+    run.finish = function () {
+      if (run.finished) return;
+      run.finished = true;
+      if (layoutRun === run) layoutRun = null;
+      network.stopSimulation();
+      settle();
+      done();
+    };
+    layoutRun = run;
+    return run;
+  }
   function settle() {
     // Once laid out, freeze: a still graph is easier to read and costs no CPU.
     network.setOptions({ physics: { enabled: false } });
   }
+  network.on("stabilizationProgress", function () {
+    if (layoutRun && performance.now() - layoutRun.started > layoutRun.budget) layoutRun.finish();
+  });
+  network.on("stabilizationIterationsDone", function () { if (layoutRun) layoutRun.finish(); });
+  network.on("stabilized", function () { if (layoutRun) layoutRun.finish(); });
+
+  var readyDone = false;
   function markReady() {
     if (readyDone) return;
     readyDone = true;
-    settle();
     network.fit({ animation: false });
     window.kgReady = true;
     window.kgReadyMs = performance.now();  // since navigation start, for benchmarks/bench_html.py
     document.documentElement.setAttribute("data-kg-ready", "true");
     document.dispatchEvent(new CustomEvent("kg-ready"));
   }
-  network.once("stabilizationIterationsDone", markReady);
-  network.once("stabilized", markReady);
+  var initialRun = startLayoutRun(data.meta.layoutBudgetMs, markReady);
   if (total === 0) {
     var empty = document.createElement("p");
     empty.className = "kg-empty";
     empty.textContent = "图谱为空 · The graph is empty";
     container.appendChild(empty);
-    markReady();
+    initialRun.finish();
   }
 
   // ------------------------------------------------------------ status, legend, filters
@@ -244,12 +265,11 @@
     });
     loadNodes(missing, positions);
     network.setOptions({ physics: { enabled: true } });
-    network.once("stabilizationIterationsDone", function () {
-      settle();
+    startLayoutRun(data.meta.layoutBudgetMs, function () {
       network.fit({ animation: false });
       document.documentElement.setAttribute("data-kg-all", "true");
     });
-    network.stabilize(100);
+    network.stabilize(data.options.physics.stabilization.iterations);
   }
 
   // ------------------------------------------------------------ highlight and selection
