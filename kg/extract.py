@@ -94,7 +94,8 @@ class Extractor:
         self.count_after = re.compile(
             rf"^(?P<n>{NUMBER})(?P<q2>余|多)?(?P<unit>{alternation(units)})")
         titles = [t for t, k in lex.job_titles.items() if k == "title"]
-        organs = [t for t, k in lex.job_titles.items() if k == "organ"]
+        # An organ names whose title it is: 党工委书记, 组织部部长, 管委会副主任.
+        organs = [t for t, k in lex.job_titles.items() if k == "organ"] + lex.organization_suffixes
         one_title = rf"(?:{alternation(organs)})?(?:{alternation(titles)})"
         surnames = sorted(lex.surnames, key=len, reverse=True)
         name = rf"(?:{alternation(surnames)})[{CJK}]{{1,2}}?"
@@ -193,7 +194,7 @@ class _Run:
         return start, end
 
     def extend_name_left(self, view: SentenceView, head_index: int, limit: int = 14,
-                         allowed_tags: frozenset | None = None) -> int:
+                         allowed_tags: frozenset | None = None, verbal: bool = False) -> int:
         """Start of a name whose head is token `head_index`: walk left over name-like tokens.
 
         Quoted parts (“四个一平方公里”产业园) are taken whole. `allowed_tags`, when
@@ -213,10 +214,11 @@ class _Run:
                 in_quote = False
                 start = tok.start
                 continue
+            industry_word = verbal and tok.tag == "v" and tokens[i + 1].word in ("产业", "产业链", "行业")  # 智能制造产业
             if in_quote:
                 quoted += len(tok.word)
-            else:
-                if (tok.word in self.lex.boundaries or tok.tag in STOP_TAGS or tok.tag in VERBAL_TAGS
+            elif not industry_word:
+                if (tok.word in self.lex.boundaries or tok.tag in STOP_TAGS or (tok.tag in VERBAL_TAGS and not verbal)
                         or (allowed_tags is not None and tok.tag not in allowed_tags
                             and tok.word not in ADMIN_WORDS and tok.word not in self.lex.zone_suffixes)
                         or tok.word in self.ex.all_triggers or not re.match(rf"[{CJK}A-Za-z0-9·]", tok.word)):
@@ -347,7 +349,8 @@ class _Run:
                     continue
                 start = self.extend_name_left(
                     view, head, limit=24 if cls == ALLIANCE else 14,
-                    allowed_tags=ZONE_PREFIX_TAGS if cls == ZONE else None)
+                    allowed_tags=ZONE_PREFIX_TAGS if cls == ZONE else None,
+                    verbal=cls == ALLIANCE)  # 智能制造产业联盟
                 if cls == PLACE:  # 市革命纪念馆: facility names often hold a verbal noun
                     start = min(start, self.extend_place_left(view, head))
                 label = clean_label(self.text[start:end])
@@ -574,8 +577,8 @@ class _Run:
                 in_quote = False
             elif not in_quote:
                 quoted_compound = tok.tag == "v" and i > 0 and tokens[i - 1].word in CLOSE_QUOTES  # “…”实践活动
-                if quoted_compound:
-                    pass
+                if quoted_compound or tok.word in self.ex.generic_event_modifiers:
+                    pass  # “青春建功”系列活动: kept in the name, generic only alone
                 elif tok.word in CLAUSE_BREAK or tok.word == "、" or tok.word in self.lex.boundaries \
                         or (tok.word in stops and tok.tag in ("v", "p", "c", "uj", None)) \
                         or tok.tag in ("v", "p", "c", "uj", "ul", "m", "q", "r", "d", "t", "ad", "l", "i") and tok.word != "暨":
@@ -923,6 +926,13 @@ class _Run:
                 self.fact(person, "worksFor", employer, view, "person.works_for_before_title")
         for person in (m for m in ms if m.cls == PERSON):
             cb = self.clause_bounds(view, person.start)
+            elected = re.match(r"(?:当选|担任|出任|作为)(?:首任|首届|第一届|新一届)?(?:联盟)?(轮值主席|副主席|主席|链长|秘书长|理事长)",
+                               text[person.end:cb[1]])
+            alliance = self.alliance_in_focus(view, ms) or self.focus_alliance
+            if elected and alliance is not None:
+                self.fact(person, "memberOf", alliance, view, "person.alliance_role")
+                self.fact(person, "role", elected.group(1), view, "person.alliance_role", (person.start, person.end + elected.end()))
+                continue
             for alliance in ms:
                 if alliance.cls == ALLIANCE and person.end <= alliance.start < cb[1]:
                     role = re.match(r"(轮值主席|副主席|主席|链长|秘书长|理事长|成员)", text[alliance.end:alliance.end + 4])

@@ -79,6 +79,14 @@ class Resolver:
                 return key
             key = stripped
 
+    def same_zone_fuller(self, key: str, keys: set[str]) -> str:
+        """南通开发区 is 南通经开区 (or 南通高新区) when the article names that one too."""
+        if not key.endswith("开发区") or key.endswith(("经开区", "高新区")):
+            return key
+        core = key[: -len("开发区")]
+        fuller = sorted(k for k in keys if k != key and k.startswith(core) and k[len(core):] in self.lex.zone_suffixes.values())
+        return fuller[0] if len(fuller) == 1 else key
+
     def strip_place_word(self, name: str) -> str:
         stripped = PROVINCES.sub("", name)
         if stripped != name:
@@ -113,13 +121,14 @@ class Resolver:
             generic = Counter(m.label for m in zones if m.label not in self.generic)
             principal_zone = max(generic, key=lambda k: (generic[k], len(k))) if generic else None
             principal_scoped = True
+        plain = {self.zone_canonical(m.label) for m in zones if not self.is_generic_zone(m.label)}
         for m in zones:
             if self.is_generic_zone(m.label) and principal_zone is not None:
                 scoped = principal_scoped
                 key = principal_zone
             else:
                 scoped = False
-                key = self.zone_canonical(m.label)
+                key = self.same_zone_fuller(self.zone_canonical(m.label), plain)
             local[m] = self.full_key(ZONE, key, doc.article_id, scoped or self.is_generic_zone(key))
 
         def zone_prefix(m: Mention) -> tuple[str, str] | None:
