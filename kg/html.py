@@ -107,10 +107,11 @@ def page_data(nxg: nx.MultiDiGraph, *, overview_limit: int = DEFAULT_OVERVIEW_LI
         own_articles = list(data["articles"])
         if data["class"] == "Article":
             own_articles.append(iri)  # an article node belongs to its own article filter
+        label = display_label(data)
         node_details.append({
             "iri": iri,
-            "label": data["label"],
-            "alt": data["alt_labels"],
+            "label": label,
+            "alt": [a for a in [data["label"], *data["alt_labels"]] if a != label],
             "cls": data["class"],
             "sub": data["subclass"],
             "attrs": _attribute_rows(data),
@@ -154,13 +155,22 @@ def page_data(nxg: nx.MultiDiGraph, *, overview_limit: int = DEFAULT_OVERVIEW_LI
     }
 
 
+def display_label(data: dict) -> str:
+    """What the page calls a node: its label, but an article by its headline when it has one
+    (an article's rdfs:label may be just its file id)."""
+    headline = data.get("headline") if data["class"] == "Article" else None
+    if isinstance(headline, list):
+        headline = headline[0] if headline else None
+    return str(headline) if headline else data["label"]
+
+
 def _pyvis_network(nxg: nx.MultiDiGraph, index: dict[str, int], ranks: dict[str, float], top_rank: float):
     """The drawing data, made by pyvis from the networkx projection."""
     from pyvis.network import Network
 
     network = Network(directed=True, cdn_resources="in_line")
     for iri, data in nxg.nodes(data=True):
-        label = data["label"]
+        label = display_label(data)
         drawn = label if len(label) <= MAX_DRAWN_LABEL else label[: MAX_DRAWN_LABEL - 1] + "…"
         # sqrt: PageRank is heavy-tailed; area, not radius, should follow it
         size = 8 + 28 * math.sqrt(ranks.get(iri, 0.0) / top_rank)
@@ -190,7 +200,7 @@ def _article_list(nxg: nx.MultiDiGraph, index: dict[str, int]) -> list[dict]:
     found: dict[str, dict] = {}
     for iri, data in nxg.nodes(data=True):
         if data["class"] == "Article":
-            found[iri] = {"iri": iri, "label": data["label"], "node": index[iri]}
+            found[iri] = {"iri": iri, "label": display_label(data), "node": index[iri]}
     for _s, _o, data in nxg.edges(data=True):
         for e in data["evidence"]:
             if e.article and e.article not in found:

@@ -187,3 +187,20 @@ def test_write_html_is_atomic_and_returns_the_path(tmp_path):
     assert '<meta charset="utf-8">' in html
     assert sorted(p.name for p in target.parent.iterdir()) == ["graph.html"]
     assert SENTENCE_3 not in html  # the hostile sentence is only present escaped
+
+
+def test_articles_are_shown_by_headline_and_found_by_file_id():
+    from rdflib import Graph
+
+    from viewer_graphs import PREFIXES
+
+    graph = Graph().parse(data=PREFIXES + """
+        <article/007_abc> a kg:Article ; rdfs:label "007_abc"@zh ; kg:headline "青山开发区召开人才座谈会"@zh .
+        <article/008_def> a kg:Article ; rdfs:label "008_def"@zh .
+    """, format="turtle")
+    data = page_data(to_networkx(graph))
+    shown = {d["iri"].rsplit("/", 1)[1]: d for d in data["details"]["nodes"]}
+    assert shown["007_abc"]["label"] == "青山开发区召开人才座谈会"
+    assert "007_abc" in shown["007_abc"]["alt"]  # still searchable by its id
+    assert shown["008_def"]["label"] == "008_def"  # no headline: the label
+    assert {a["label"] for a in data["articles"]} == {"青山开发区召开人才座谈会", "008_def"}
