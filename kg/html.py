@@ -114,7 +114,7 @@ def page_data(nxg: nx.MultiDiGraph, *, overview_limit: int = DEFAULT_OVERVIEW_LI
             "alt": [a for a in [data["label"], *data["alt_labels"]] if a != label],
             "cls": data["class"],
             "sub": data["subclass"],
-            "attrs": _attribute_rows(data),
+            "attrs": _attribute_rows(data, article_index),
             "articles": sorted({article_index[a] for a in own_articles if a in article_index}),
             "ev": [_evidence_row(e, article_index) for e in data["evidence"]],
             "rank": round(ranks.get(iri, 0.0), 6),
@@ -220,14 +220,15 @@ def _evidence_row(e: Evidence, article_index: dict[str, int]) -> list:
     return [e.sentence, article_index.get(e.article, -1), e.start, e.end, e.sentence_start]
 
 
-def _attribute_rows(data: dict) -> list[list[str]]:
-    """[[Chinese name, English name, value as text], ...] for the literal attributes."""
+def _attribute_rows(data: dict, article_index: dict[str, int]) -> list[list]:
+    """[[Chinese name, English name, value as text, evidence rows], ...] for the literal attributes."""
     rows = []
     for key in sorted(k for k in data if k not in RESERVED_NODE_KEYS):
         value = data[key]
         text = "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
         zh, en = term_labels(URIRef(str(KG._NS) + key))
-        rows.append([zh, en, text])
+        evidence = [_evidence_row(e, article_index) for e in data.get("attribute_evidence", {}).get(key, [])]
+        rows.append([zh, en, text, evidence])
     return rows
 
 

@@ -8,6 +8,7 @@ analytics never need to know about reification.
 
     nxg = to_networkx(graph)
     nxg.nodes[iri]["label"], nxg.nodes[iri]["class"], nxg.nodes[iri]["evidence"]
+    nxg.nodes[iri]["count"], nxg.nodes[iri]["attribute_evidence"]["count"]
     for s, o, predicate, data in nxg.edges(keys=True, data=True): ...
 """
 from __future__ import annotations
@@ -38,7 +39,7 @@ EVENT_SUBCLASSES: tuple[URIRef, ...] = (
 # Node attribute names the projection sets itself; every other node attribute is
 # a literal attribute named after its kg: property (count, date, jobTitle, ...).
 RESERVED_NODE_KEYS = frozenset({
-    "iri", "label", "alt_labels", "class", "subclass", "articles", "evidence",
+    "iri", "label", "alt_labels", "class", "subclass", "articles", "evidence", "attribute_evidence",
 })
 
 # Relations that say where an entity was read rather than how it relates to the
@@ -230,11 +231,16 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
         attrs["evidence"] = _sorted_evidence(node_evidence)
 
         literals: dict[str, list] = defaultdict(list)
+        literal_evidence: dict[str, list[Evidence]] = defaultdict(list)
         for predicate, obj in graph.predicate_objects(node):
             if isinstance(obj, Literal) and is_kg_term(predicate):
                 name = local_name(predicate)
                 if name not in RESERVED_NODE_KEYS:
                     literals[name].append(_python_value(obj))
+                    literal_evidence[name].extend(evidence.get((node, predicate, obj), ()))
+        # where each attribute (count, date, job title ...) was read, by attribute name
+        attrs["attribute_evidence"] = {name: _sorted_evidence(found)
+                                       for name, found in sorted(literal_evidence.items()) if found}
         for name, values in sorted(literals.items()):
             values = sorted(set(values), key=lambda v: (str(type(v)), v))
             attrs[name] = values[0] if len(values) == 1 else values

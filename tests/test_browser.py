@@ -156,6 +156,8 @@ def test_clicking_a_node_opens_the_panel_with_its_evidence(opened):
     assert SENTENCE_1 in text
     assert "青山开发区举办青年党员培训班" in text  # the evidence's article
     assert "组织者 organizer" in text and "日期 date2024-07-01" in text
+    marks = page.eval_on_selector_all("#kg-panel mark", "els => els.map(e => e.textContent)")
+    assert marks[:3] == ["青年党员培训班", "青山经济开发区", "30余名青年党员"]  # type, organizer, participant spans
     # the neighbourhood is highlighted: a non-neighbour is dimmed, a neighbour keeps its colour
     colours = page.evaluate("""ids => ids.map(id => window.kg.nodes.get(id).color)""",
                             [node_id(page, PERSON), node_id(page, ZONE)])
@@ -168,6 +170,25 @@ def test_panel_lists_relations_with_their_evidence(opened):
     text = panel_text(page)
     assert "别名 Aliases青山开发区、青山经开区" in text
     assert "成员隶属 member of" in text and SENTENCE_2 in text
+
+
+def test_panel_shows_where_an_attribute_was_read(opened):
+    page = opened.page
+    page.fill("#kg-search", "青年党员")
+    page.press("#kg-search", "Enter")  # exact match beats 青年党员培训班
+    text = panel_text(page)
+    assert text.startswith("青年党员人才群体")
+    assert "数量 count: 30" in text and SENTENCE_1 in text
+    assert page.text_content("#kg-panel mark") == "30余"  # offsets 49–52, the sentence starts at 20
+
+
+def test_mentioned_in_links_are_off_until_asked_for(opened):
+    page = opened.page
+    without = page.evaluate("window.kg.edges.length")
+    page.check("#kg-context")
+    assert page.evaluate("window.kg.edges.length") == without + 8
+    page.uncheck("#kg-context")
+    assert page.evaluate("window.kg.edges.length") == without
 
 
 def test_hovering_a_node_shows_its_evidence_sentence(opened):

@@ -14,7 +14,7 @@ from kg.html import (
     OVERVIEW_ENV, json_for_script, page_data, render_html, traditional_to_simplified_map, write_html,
 )
 from kg.projection import to_networkx
-from viewer_graphs import ALLIANCE, HOSTILE, HOSTILE_LABEL, SENTENCE_2, SENTENCE_3, ZONE, small_graph, synthetic_graph
+from viewer_graphs import ALLIANCE, GROUP, SENTENCE_1, HOSTILE, HOSTILE_LABEL, SENTENCE_2, SENTENCE_3, ZONE, small_graph, synthetic_graph
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +110,10 @@ def test_embedded_data_describes_every_node_and_edge(page):
     by_iri = {d["iri"]: d for d in data["details"]["nodes"]}
     zone = by_iri[ZONE]
     assert zone["alt"] == ["青山开发区", "青山经开区"]
-    assert ["面积(平方米)", "area (square metres)", "1200000.5"] in zone["attrs"]
+    assert ["面积(平方米)", "area (square metres)", "1200000.5", []] in zone["attrs"]
+    group = by_iri[GROUP]
+    count_row = next(row for row in group["attrs"] if row[1] == "count")
+    assert count_row[2] == "30" and count_row[3][0][0] == SENTENCE_1
     member_edges = [d for d in data["details"]["edges"] if d["p"] == "memberOf"]
     assert member_edges[0]["ev"][0][0] == SENTENCE_2
     assert data["predicates"]["memberOf"] == ["成员隶属", "member of"]

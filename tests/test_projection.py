@@ -66,7 +66,7 @@ def test_edge_evidence_comes_from_its_assertion(nxg):
     assert evidence.sentence == SENTENCE_2
     assert evidence.article == ARTICLE_2
     assert evidence.article_label == "青山党建联盟新闻"
-    assert (evidence.start, evidence.end) == (20, 37)
+    assert (evidence.start, evidence.end) == (16, 35)
     assert evidence.rule == "member-unit"
     assert evidence.sentence_start == 0
     # an edge without an assertion has no evidence, not someone else's
@@ -77,8 +77,15 @@ def test_node_evidence_comes_from_type_assertions(nxg):
     [evidence] = nxg.nodes[EVENT]["evidence"]
     assert evidence.sentence == SENTENCE_1
     assert evidence.article_label == "青山开发区举办青年党员培训班"
-    assert (evidence.start, evidence.end) == (42, 49)
+    assert (evidence.start, evidence.end) == (41, 48)
     assert nxg.nodes[ZONE]["evidence"] == []
+
+
+def test_attribute_evidence_is_kept_per_attribute(nxg):
+    [evidence] = nxg.nodes[GROUP]["attribute_evidence"]["count"]
+    assert evidence.sentence == SENTENCE_1 and (evidence.start, evidence.end) == (49, 52)
+    assert "countQualifier" not in nxg.nodes[GROUP]["attribute_evidence"]  # no assertion for it
+    assert nxg.nodes[ZONE]["attribute_evidence"] == {}
 
 
 def test_mentioned_in_is_an_edge_to_the_article_node(nxg):

@@ -48,11 +48,11 @@ SMALL_GRAPH_TTL = PREFIXES + f"""
     kg:headline "青山党建联盟新闻"@zh ; kg:sourceFile "a2.txt" .
 
 <article/a1/s1> a kg:Sentence ; kg:article <article/a1> ; kg:index 1 ;
-    kg:text "{SENTENCE_1}" ; kg:startOffset 20 ; kg:endOffset 59 .
+    kg:text "{SENTENCE_1}" ; kg:startOffset 20 ; kg:endOffset 60 .
 <article/a2/s1> a kg:Sentence ; kg:article <article/a2> ; kg:index 1 ;
-    kg:text "{SENTENCE_2}" ; kg:startOffset 0 ; kg:endOffset 38 .
+    kg:text "{SENTENCE_2}" ; kg:startOffset 0 ; kg:endOffset 36 .
 <article/a2/s2> a kg:Sentence ; kg:article <article/a2> ; kg:index 2 ;
-    kg:text "{_SENTENCE_3_TTL}" ; kg:startOffset 39 ; kg:endOffset 70 .
+    kg:text "{_SENTENCE_3_TTL}" ; kg:startOffset 37 ; kg:endOffset 68 .
 
 <development-zone/青山经济开发区> a kg:DevelopmentZone ;
     rdfs:label "青山经济开发区"@zh ; skos:altLabel "青山开发区"@zh , "青山经开区"@zh ;
@@ -82,19 +82,23 @@ SMALL_GRAPH_TTL = PREFIXES + f"""
 <article/a1/a/e2> a kg:Assertion ; rdf:subject <a1/training-event/青年党员培训班> ;
     rdf:predicate kg:participant ; rdf:object <a1/talent-group/青年党员> ;
     kg:sentence <article/a1/s1> ; kg:article <article/a1> ;
-    kg:startOffset 48 ; kg:endOffset 57 ; kg:rule "participant-count" .
+    kg:startOffset 49 ; kg:endOffset 57 ; kg:rule "participant-count" .
 <article/a1/a/t1> a kg:Assertion ; rdf:subject <a1/training-event/青年党员培训班> ;
     rdf:predicate rdf:type ; rdf:object kg:TrainingEvent ;
     kg:sentence <article/a1/s1> ; kg:article <article/a1> ;
-    kg:startOffset 42 ; kg:endOffset 49 ; kg:rule "event-suffix" .
+    kg:startOffset 41 ; kg:endOffset 48 ; kg:rule "event-suffix" .
+<article/a1/a/c1> a kg:Assertion ; rdf:subject <a1/talent-group/青年党员> ;
+    rdf:predicate kg:count ; rdf:object 30 ;
+    kg:sentence <article/a1/s1> ; kg:article <article/a1> ;
+    kg:startOffset 49 ; kg:endOffset 52 ; kg:rule "count-before-group" .
 <article/a2/a/m1> a kg:Assertion ; rdf:subject <development-zone/青山经济开发区> ;
     rdf:predicate kg:memberOf ; rdf:object <alliance/青山党建联盟> ;
     kg:sentence <article/a2/s1> ; kg:article <article/a2> ;
-    kg:startOffset 20 ; kg:endOffset 37 ; kg:rule "member-unit" .
+    kg:startOffset 16 ; kg:endOffset 35 ; kg:rule "member-unit" .
 <article/a2/a/h1> a kg:Assertion ; rdf:subject <enterprise/hostile> ;
     rdf:predicate kg:location ; rdf:object <development-zone/青山经济开发区> ;
     kg:sentence <article/a2/s2> ; kg:article <article/a2> ;
-    kg:startOffset 39 ; kg:endOffset 70 ; kg:rule "settles-in" .
+    kg:startOffset 37 ; kg:endOffset 68 ; kg:rule "settles-in" .
 """
 
 

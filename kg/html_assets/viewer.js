@@ -435,6 +435,19 @@
       d.ev.forEach(function (ev) { panelBody.appendChild(evidenceBlock(ev)); });
     }
 
+    var attributeEvidence = d.attrs.filter(function (a) { return a[3] && a[3].length; });
+    if (attributeEvidence.length) {
+      panelBody.appendChild(el("h3", null, "属性证据 Attribute evidence"));
+      var attrList = el("ul", "kg-attribute-evidence");
+      attributeEvidence.forEach(function (a) {
+        var li = el("li");
+        li.appendChild(el("span", "kg-relation-name", a[0] + " " + a[1] + ": " + a[2]));
+        a[3].forEach(function (ev) { li.appendChild(evidenceBlock(ev)); });
+        attrList.appendChild(li);
+      });
+      panelBody.appendChild(attrList);
+    }
+
     var relations = incident[id].filter(function (eid) { return !details.edges[eid].ctx; });
     if (relations.length) {
       panelBody.appendChild(el("h3", null, "关系 Relations (" + relations.length + ")"));
