@@ -103,6 +103,7 @@ class Extractor:
         self.titled_person = re.compile(rf"(?P<titles>{one_title}(?:、{one_title})*)(?P<name>{name})(?={follower})")
         self.organ_re = re.compile(rf"^(?:{alternation(organs)})")
         self.role_tails = tuple(lex.role_tails)
+        self.leading_verbs = {w for w in self.trig["motion"] | {"在", "到", "于", "从", "向", "由", "对"} if len(w) == 1}
         roles = alternation(lex.byline_roles)
         self.byline_paren = re.compile(rf"\(\s*(?:{roles})\s*:?\s*[{CJK}][^()]*\)")
         self.byline_role = re.compile(rf"({roles})\s*:?\s*")
@@ -353,6 +354,8 @@ class _Run:
                     verbal=cls == ALLIANCE)  # 智能制造产业联盟
                 if cls == PLACE:  # 市革命纪念馆: facility names often hold a verbal noun
                     start = min(start, self.extend_place_left(view, head))
+                if self.text[start] in self.ex.leading_verbs and start + 3 < end:
+                    start += 1  # 赴澜江科技园: jieba glued the verb to an unknown name
                 label = clean_label(self.text[start:end])
                 if cls in (ORGANIZATION, ENTERPRISE, PLACE) and label == m.group() and len(label) < 3:
                     continue  # a bare suffix (公司, 党委) names nothing
@@ -446,17 +449,15 @@ class _Run:
             if j == i + 1 or any(m.start >= span_start and m.start < span_end and m.cls in (ZONE, ORGANIZATION, PLACE, ENTERPRISE, ALLIANCE)
                                  for m in self.mentions):
                 continue
-            run_end = None
-            for k in range(j - 1, i, -1):  # 赴党的一大召开地嘉兴南湖 → 嘉兴南湖
+            first = run_end = None
+            for k in range(i + 1, j):  # 赴党的一大召开地嘉兴南湖 → the first run of place words: 嘉兴南湖
                 placey = tokens[k].tag in PLACE_TAGS and len(tokens[k].word) > 1 and re.fullmatch(rf"[{CJK}]+", tokens[k].word)
-                if placey and run_end is None:
+                if placey:
+                    first = k if first is None else first
                     run_end = k
-                elif not placey and run_end is not None:
+                elif first is not None:
                     break
-            else:
-                k = i
             if run_end is not None:
-                first = k + 1 if not (tokens[k].tag in PLACE_TAGS and len(tokens[k].word) > 1) else k
                 place = self.add(tokens[first].start, tokens[run_end].end, PLACE, view, "place.after_motion_verb")
                 if place is not None:
                     self.destinations.add((place.start, place.end))
@@ -577,7 +578,11 @@ class _Run:
                 in_quote = False
             elif not in_quote:
                 quoted_compound = tok.tag == "v" and i > 0 and tokens[i - 1].word in CLOSE_QUOTES  # “…”实践活动
-                if quoted_compound or tok.word in self.ex.generic_event_modifiers:
+                # 科技创新大会: a noun + verb compound names what the event is about
+                noun_verb = (tok.tag == "v" and i > 0 and tokens[i - 1].tag in ("n", "nz", "j", "vn")
+                             and tok.word not in self.ex.all_triggers and tok.word not in self.lex.boundaries
+                             and tokens[i - 1].word not in self.ex.all_triggers and tokens[i + 1].tag != "v")
+                if quoted_compound or noun_verb or tok.word in self.ex.generic_event_modifiers:
                     pass  # “青春建功”系列活动: kept in the name, generic only alone
                 elif tok.word in CLAUSE_BREAK or tok.word == "、" or tok.word in self.lex.boundaries \
                         or (tok.word in stops and tok.tag in ("v", "p", "c", "uj", None)) \
