@@ -15,9 +15,10 @@ last named.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from kg.lexicon import Lexicon, alternation, load_lexicon
 from kg.model import (
@@ -49,12 +50,21 @@ AREA = re.compile(rf"(?P<q>近|约|超|逾)?(?P<n>{NUMBER})(?P<q2>余|多)?(?P<u
 AREA_FACTOR = {"平方米": 1, "平米": 1, "亩": 666.67, "平方公里": 1_000_000}
 
 
+# Verbs that found, send or hire: the relation each gives and the classes its object may have.
+FOUNDING = {
+    "establish": ("establishedBy", {ALLIANCE, ORGANIZATION, GROUP, PLACE, ZONE}),
+    "dispatch": ("dispatchedBy", {GROUP, PERSON}),
+    "engage": ("engagedBy", {GROUP, PERSON}),
+}
+
+
 @dataclass
 class SentenceView:
     """A sentence with its tokens, for rules that look at word boundaries."""
 
     sentence: Sentence
     tokens: list[Token]
+    breaks: list[int] | None = None  # clause punctuation outside quotes, found on first use
     starts: dict[int, int] = field(default_factory=dict)  # token start offset → index
     ends: dict[int, int] = field(default_factory=dict)  # token end offset → index
 
@@ -76,6 +86,11 @@ class Extractor:
         self.speech = re.compile(alternation(lex.words("speech_verbs.txt")))
         self.trig = {signal: set(verbs) for signal, verbs in lex.triggers.items()}
         self.all_triggers = set().union(*self.trig.values())
+        self.organize_re = re.compile(alternation(self.trig["organize"]))
+        self.founding_signals: dict[str, list[str]] = {}
+        for signal in FOUNDING:
+            for verb in self.trig[signal]:
+                self.founding_signals.setdefault(verb, []).append(signal)
         self.zone_re = re.compile(alternation(lex.zone_suffixes))
         self.org_re = re.compile(alternation(lex.organization_suffixes))
         self.strong_ent_re = re.compile(alternation(lex.strong_enterprise_suffixes))
@@ -83,7 +98,7 @@ class Extractor:
         self.alliance_re = re.compile(alternation(lex.alliance_suffixes))
         self.place_re = re.compile(alternation(lex.place_suffixes))
         self.event_re = re.compile(alternation(lex.event_heads))
-        self.campaign_re = re.compile(rf"[{CJK}]{{2,6}}?(?:{alternation(lex.campaign_heads)})")
+        self.campaign_head_re = re.compile(alternation(lex.campaign_heads))
         self.group_re = re.compile(alternation(lex.group_heads))
         self.group_heads = set(lex.group_heads)
         qualifiers = [w for w, k in lex.measure_words.items() if k == "qualifier"]
@@ -134,6 +149,7 @@ class _Run:
         self.views = [SentenceView(s, ex.segmenter.tokens(s.text, s.start) if s.kind != "footer" else [])
                       for s in doc.sentences]
         self.mentions: list[Mention] = []
+        self.index: dict[int, list[Mention]] | None = None  # mentions by sentence, built for the relation rules
         self.facts: list[Fact] = []
         self.masked: list[tuple[int, int]] = []  # bylines: no other rule reads them
         self.attrs: dict[Mention, dict] = {}
@@ -150,6 +166,8 @@ class _Run:
             return None
         mention = Mention(start, end, cls, label, view.sentence.index, rule, subclass)
         self.mentions.append(mention)
+        if self.index is not None:
+            self.index.setdefault(mention.sentence, []).append(mention)
         return mention
 
     def fact(self, subject: Mention, predicate: str, obj, view: SentenceView, rule: str,
@@ -173,25 +191,30 @@ class _Run:
 
     def in_sentence(self, view: SentenceView, classes=None) -> list[Mention]:
         index = view.sentence.index
-        return [m for m in self.mentions if m.sentence == index and (classes is None or m.cls in classes)]
+        if self.index is None:
+            self.index = {}
+            for m in self.mentions:
+                self.index.setdefault(m.sentence, []).append(m)
+        here = self.index.get(index, [])
+        return list(here) if classes is None else [m for m in here if m.cls in classes]
 
     def clause_bounds(self, view: SentenceView, pos: int) -> tuple[int, int]:
         """The clause around `pos`: between clause punctuation outside quotes."""
         s = view.sentence
-        start, end = s.start, s.end
-        depth = 0
-        for i in range(s.start, s.end):
-            ch = self.text[i]
-            if ch in OPEN_QUOTES and ch != '"':
-                depth += 1
-            elif ch in CLOSE_QUOTES and ch != '"':
-                depth = max(0, depth - 1)
-            elif depth == 0 and ch in CLAUSE_BREAK:
-                if i < pos:
-                    start = i + 1
-                elif i >= pos:
-                    end = i
-                    break
+        if view.breaks is None:
+            view.breaks = []
+            depth = 0
+            for i in range(s.start, s.end):
+                ch = self.text[i]
+                if ch in OPEN_QUOTES and ch != '"':
+                    depth += 1
+                elif ch in CLOSE_QUOTES and ch != '"':
+                    depth = max(0, depth - 1)
+                elif depth == 0 and ch in CLAUSE_BREAK:
+                    view.breaks.append(i)
+        k = bisect_left(view.breaks, pos)
+        start = view.breaks[k - 1] + 1 if k > 0 else s.start
+        end = view.breaks[k] if k < len(view.breaks) else s.end
         return start, end
 
     def extend_name_left(self, view: SentenceView, head_index: int, limit: int = 14,
@@ -319,11 +342,13 @@ class _Run:
     def publisher(self, view: SentenceView, start: int, end: int) -> None:
         org = Mention(start, end, ORGANIZATION, clean_label(self.text[start:end]), view.sentence.index, "byline.publisher")
         self.mentions.append(org)
+        self.index = None
         self.article_fact("publisher", org, view)
 
     def byline_person(self, view: SentenceView, start: int, end: int, relation: str) -> None:
         person = Mention(start, end, PERSON, self.text[start:end], view.sentence.index, f"byline.{relation}")
         self.mentions.append(person)
+        self.index = None
         self.article_fact(relation, person, view)
 
     def article_fact(self, relation: str, obj: Mention, view: SentenceView) -> None:
@@ -536,14 +561,18 @@ class _Run:
 
     def remention_people(self) -> None:
         """A person named once with a title is the same person where the name stands alone."""
-        names = {m.label for m in self.mentions if m.cls == PERSON}
+        people = [m.span for m in self.mentions if m.cls == PERSON]
+        names = sorted({m.label for m in self.mentions if m.cls == PERSON}, key=len, reverse=True)
         for view in self.body_views():
+            text = view.sentence.text
             for name in names:
-                for found in re.finditer(re.escape(name), view.sentence.text):
-                    a = view.sentence.start + found.start()
-                    b = a + len(name)
-                    if not any(m.start <= a < m.end for m in self.mentions if m.cls == PERSON):
+                at = text.find(name)
+                while at >= 0:
+                    a, b = view.sentence.start + at, view.sentence.start + at + len(name)
+                    at = text.find(name, at + len(name))
+                    if not any(s <= a < e for s, e in people):
                         self.add(a, b, PERSON, view, "person.repeated_name")
+                        people.append((a, b))
 
     # --------------------------------------------------------------- events
 
@@ -604,10 +633,11 @@ class _Run:
 
     def campaigns_and_initiatives(self, view: SentenceView) -> None:
         s, text = view.sentence, self.text
-        for i, tok in enumerate(view.tokens):
-            head = next((h for h in self.lex.campaign_heads if tok.word.endswith(h)), None)
-            if head is None:
+        for found in self.ex.campaign_head_re.finditer(s.text):
+            i = view.ends.get(s.start + found.end())
+            if i is None:
                 continue
+            tok, head = view.tokens[i], found.group()
             a = tok.start
             if len(tok.word) == len(head) and i > 0:
                 prev = view.tokens[i - 1]
@@ -671,6 +701,7 @@ class _Run:
         for m in keep:
             unique.setdefault((m.start, m.end, m.cls), m)
         self.mentions = sorted(unique.values(), key=lambda m: (m.start, -m.end, m.cls))
+        self.index = None
         self.attrs = {m: v for m, v in self.attrs.items() if unique.get((m.start, m.end, m.cls)) is m}
         self.person_titles = [t for t in self.person_titles if unique.get((t[0].start, t[0].end, PERSON)) is t[0]]
 
@@ -730,7 +761,7 @@ class _Run:
             cb = self.clause_bounds(view, ev.start)
             window = text[cb[0]:ev.start]
             after = text[ev.end:cb[1]]
-            organized = any(v in window for v in self.ex.trig["organize"]) or re.match(
+            organized = self.ex.organize_re.search(window) or re.match(
                 r"[在于][^,。]{1,20}(举行|召开|举办)", after) or re.match(r"(举行|召开|举办)", after)
             joint = re.search(rf"由(.+?)(?:共同|联合)?(?:主办|举办|承办|组织|召开|举行|发起)", text[s.start:ev.start])
             if joint:
@@ -759,7 +790,7 @@ class _Run:
         for ini in by_cls.get(INITIATIVE, []) + by_cls.get(CAMPAIGN, []):
             cb = self.clause_bounds(view, ini.start)
             window = text[cb[0]:ini.start]
-            strong = any(v in window for v in self.ex.trig["organize"])
+            strong = self.ex.organize_re.search(window) is not None
             weak = "通过" in window and self.subject_of(view, ini.start) is not None
             if strong or weak or s.kind == "headline":
                 agent, how = self.agent_for(view, ini.start)
@@ -767,11 +798,8 @@ class _Run:
                     self.fact(ini, "organizer", agent, view, f"{ini.cls.lower()}.organizer.{how}")
         # -- founding, dispatching, engaging
         for tok in view.tokens:
-            for signal, predicate, classes in (("establish", "establishedBy", {ALLIANCE, ORGANIZATION, GROUP, PLACE, ZONE}),
-                                               ("dispatch", "dispatchedBy", {GROUP, PERSON}),
-                                               ("engage", "engagedBy", {GROUP, PERSON})):
-                if tok.word not in self.ex.trig[signal]:
-                    continue
+            for signal in self.ex.founding_signals.get(tok.word, ()):
+                predicate, classes = FOUNDING[signal]
                 if signal == "establish":
                     target = self.founded_subject(view, tok, ms) or self.object_after(view, tok, ms, classes)
                 else:
@@ -1037,10 +1065,16 @@ class _Run:
 
 def zone_key(label: str, lex: Lexicon) -> str:
     """The short canonical form of a zone name: 经济技术开发区 → 经开区."""
-    for long, short in sorted(lex.zone_suffixes.items(), key=lambda kv: -len(kv[0])):
-        if label.endswith(long) and long != short:
+    for long, short in _abbreviations(lex):
+        if label.endswith(long):
             return label[: -len(long)] + short
     return label
+
+
+@lru_cache(maxsize=4)
+def _abbreviations(lex: Lexicon) -> tuple[tuple[str, str], ...]:
+    pairs = sorted(lex.zone_suffixes.items(), key=lambda kv: -len(kv[0]))
+    return tuple((long, short) for long, short in pairs if long != short)
 
 
 ARTICLE_SUBJECT = Mention(-1, -1, "Article", "article", -1, "article")
