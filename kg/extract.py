@@ -37,6 +37,9 @@ STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f m q y e o ad vd df dg tg 
 PLACE_TAGS = frozenset({"ns", "nr", "nz", "nrt", "j", None})
 # Verbal nouns and adverbs start a name only after a verb (研究部署园区, 深化党建联盟).
 VERBAL_TAGS = frozenset({"vn", "ad", "an", "l", "i"})
+# Company names hold almost anything (汽车零部件, 四季沐歌); only verbs, prepositions and
+# particles end them on the left.
+COMPANY_STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f".split())
 # Zones are named after places: 连云港市海州工业园, 广安经开区新桥园区.
 ZONE_PREFIX_TAGS = frozenset({"ns", "nr", "nrt", "nz", "eng", None})
 ADMIN_WORDS = frozenset({"市", "省", "区", "县", "镇", "州", "乡"})
@@ -49,6 +52,11 @@ RELATIVE_DATE = re.compile(r"日前|近日|近期|前一阶段|近年来|今年�
 AREA = re.compile(rf"(?P<q>近|约|超|逾)?(?P<n>{NUMBER})(?P<q2>余|多)?(?P<unit>平方米|平米|亩|平方公里)")
 AREA_FACTOR = {"平方米": 1, "平米": 1, "亩": 666.67, "平方公里": 1_000_000}
 
+
+# Between a founded alliance and its verb: 宣布成立, 正式揭牌, 在区党群服务中心揭牌成立.
+FOUNDED_GAP = re.compile(r"[”\s]*(?:在[^,;。]{2,15}?(?=宣布|正式|揭牌|成立|启动|举行))?(?:宣布|正式|今天|日前|当天|揭牌|举行)*")
+# A founding told as an event: X(在Y)(正式)揭牌成立 / 启动.
+LAUNCH_VERB = re.compile(r"(?:揭牌成立|正式成立|宣布成立|揭牌启动|正式启动|成立|揭牌|启动)")
 
 # Verbs that found, send or hire: the relation each gives and the classes its object may have.
 FOUNDING = {
@@ -117,6 +125,7 @@ class Extractor:
         follower = rf"(?:{alternation(lex.name_followers)}|[,.;:。!?、\s”)(]|$)"
         self.titled_person = re.compile(rf"(?P<titles>{one_title}(?:、{one_title})*)(?P<name>{name})(?={follower})")
         self.organ_re = re.compile(rf"^(?:{alternation(organs)})")
+        self.title_after = re.compile(rf"(?:{alternation(titles)})")
         self.role_tails = tuple(lex.role_tails)
         self.leading_verbs = {w for w in self.trig["motion"] | {"在", "到", "于", "从", "向", "由", "对"} if len(w) == 1}
         roles = alternation(lex.byline_roles)
@@ -218,7 +227,8 @@ class _Run:
         return start, end
 
     def extend_name_left(self, view: SentenceView, head_index: int, limit: int = 14,
-                         allowed_tags: frozenset | None = None, verbal: bool = False) -> int:
+                         allowed_tags: frozenset | None = None, verbal: bool = False,
+                         stop_tags: frozenset = STOP_TAGS) -> int:
         """Start of a name whose head is token `head_index`: walk left over name-like tokens.
 
         Quoted parts (“四个一平方公里”产业园) are taken whole. `allowed_tags`, when
@@ -242,7 +252,8 @@ class _Run:
             if in_quote:
                 quoted += len(tok.word)
             elif not industry_word:
-                if (tok.word in self.lex.boundaries or tok.tag in STOP_TAGS or (tok.tag in VERBAL_TAGS and not verbal)
+                if (tok.word in self.lex.boundaries or tok.tag in stop_tags
+                        or (tok.tag in VERBAL_TAGS and not verbal and stop_tags is STOP_TAGS)
                         or (allowed_tags is not None and tok.tag not in allowed_tags
                             and tok.word not in ADMIN_WORDS and tok.word not in self.lex.zone_suffixes)
                         or tok.word in self.ex.all_triggers or not re.match(rf"[{CJK}A-Za-z0-9·]", tok.word)):
@@ -376,14 +387,16 @@ class _Run:
                 start = self.extend_name_left(
                     view, head, limit=24 if cls == ALLIANCE else 14,
                     allowed_tags=ZONE_PREFIX_TAGS if cls == ZONE else None,
-                    verbal=cls == ALLIANCE)  # 智能制造产业联盟
+                    verbal=cls == ALLIANCE,  # 智能制造产业联盟
+                    stop_tags=COMPANY_STOP_TAGS if cls == ENTERPRISE else STOP_TAGS)
                 if cls == PLACE:  # 市革命纪念馆: facility names often hold a verbal noun
                     start = min(start, self.extend_place_left(view, head))
                 if self.text[start] in self.ex.leading_verbs and start + 3 < end:
                     start += 1  # 赴澜江科技园: jieba glued the verb to an unknown name
                 label = clean_label(self.text[start:end])
-                if cls in (ORGANIZATION, ENTERPRISE, PLACE) and label == m.group() and len(label) < 3:
-                    continue  # a bare suffix (公司, 党委) names nothing
+                if label == m.group() and cls != ALLIANCE and cls != ZONE and (cls == ENTERPRISE or len(label) < 3 or (
+                        cls == ORGANIZATION and self.ex.title_after.match(self.text, end))):
+                    continue  # a bare suffix (有限公司, 党委, 管委会主任) names nothing
                 self.add(start, end, cls, view, rule)
 
     # --------------------------------------------------------- enumerations
@@ -408,14 +421,18 @@ class _Run:
                     b = self.trim_right_to_name(view, a, b)
                 items.append((a, b))
             after = text[items[-1][1]:s.end]
-            head = re.match(rf"(?:等|共)?(?:{NUMBER}(?:余|多)?[家个名位])?(?:重点|龙头|骨干|优秀|成员|服务|会员|金融)?(企业|公司|单位|机构)", after)
+            head = re.match(rf"(?:等|共)?(?:{NUMBER}(?:余|多)?[家个名位])?([{CJK}]{{0,5}}?)(企业|公司|单位|机构)", after)
+            if head and head.group(1) and any(
+                    t.tag in ("v", "p", "uj") for t in view.tokens
+                    if items[-1][1] + head.start(1) <= t.start < items[-1][1] + head.end(1)):
+                head = None  # 清单、政策送进企业: a verb stands between the list and 企业
             labels = [clean_label(text[a:b]) for a, b in items]
             all_trade = all(l.endswith(self.ex.weak_ent_suffixes) and len(l) > 3 for l in labels)
             for (a, b), label in zip(items, labels):
                 if not (2 <= len(label) <= 20):
                     continue
                 cls = self.class_by_suffix(label)
-                if cls is None and ((head and head.group(1) in ("企业", "公司")) or all_trade):
+                if cls is None and ((head and head.group(2) in ("企业", "公司")) or all_trade):
                     cls = ENTERPRISE
                 if cls:
                     self.add(a, b, cls, view, "name.enumeration_item")
@@ -745,6 +762,7 @@ class _Run:
 
     def relate(self, view: SentenceView) -> None:
         s, text = view.sentence, self.text
+        self.launch_event(view)
         ms = self.in_sentence(view)
         by_cls: dict[str, list[Mention]] = {}
         for m in ms:
@@ -761,7 +779,7 @@ class _Run:
             cb = self.clause_bounds(view, ev.start)
             window = text[cb[0]:ev.start]
             after = text[ev.end:cb[1]]
-            organized = self.ex.organize_re.search(window) or re.match(
+            organized = ev.rule == "event.launch" or self.ex.organize_re.search(window) or re.match(
                 r"[在于][^,。]{1,20}(举行|召开|举办)", after) or re.match(r"(举行|召开|举办)", after)
             joint = re.search(rf"由(.+?)(?:共同|联合)?(?:主办|举办|承办|组织|召开|举行|发起)", text[s.start:ev.start])
             if joint:
@@ -813,6 +831,20 @@ class _Run:
         self.place_links(view, ms)
         self.industry_links(view, ms, by_cls)
 
+    def launch_event(self, view: SentenceView) -> None:
+        """盐城高新区…联盟在区党群服务中心揭牌成立: the founding is itself an event (a ceremony)."""
+        s = view.sentence
+        if s.kind != "body" or self.in_sentence(view, {EVENT}):
+            return
+        for alliance in self.in_sentence(view, {ALLIANCE}):
+            gap = FOUNDED_GAP.match(self.text, alliance.end)
+            verb = LAUNCH_VERB.match(self.text, gap.end()) if gap else None
+            if verb is None or not (DATE.search(s.text) or "在" in gap.group()):
+                continue
+            self.add(alliance.start, verb.end(), EVENT, view, "event.launch",
+                     label=alliance.label + verb.group(), subclass="CeremonyEvent")
+            return
+
     def participant_groups(self, view, ev, groups, events):
         text = self.text
         inside = [g for g in groups if ev.start <= g.start and g.end <= ev.end]
@@ -839,8 +871,10 @@ class _Run:
             if m.cls not in (PLACE, ORGANIZATION, ZONE) or (ev.start <= m.start and m.end <= ev.end):
                 continue
             before = text[max(s.start, m.start - 3):m.start]
+            held_at = re.match(r"(举行|召开|举办|开展)", text[m.end:m.end + 2]) or (
+                ev.rule == "event.launch" and ev.start < m.start < ev.end)  # X在Y揭牌成立
             if m.span in self.destinations or re.search(r"(赴|前往|走进|来到|到)$", before) or (
-                    re.search(r"在$", before) and re.match(r"(举行|召开|举办|开展)", text[m.end:m.end + 2])):
+                    re.search(r"在$", before) and held_at):
                 self.fact(ev, "location", m, view, "event.location.after_verb")
 
     def event_date(self, view, ev):
@@ -943,7 +977,7 @@ class _Run:
         """X宣布成立 / X正式成立: the alliance or organisation founded is the subject."""
         cb = self.clause_bounds(view, tok.start)
         found = [m for m in ms if m.cls in (ALLIANCE, ORGANIZATION) and cb[0] <= m.start and m.end <= tok.start
-                 and re.fullmatch(r"[”\s]*(宣布|正式|今天|日前|当天)*", self.text[m.end:tok.start])]
+                 and FOUNDED_GAP.fullmatch(self.text[m.end:tok.start])]
         return max(found, key=lambda m: m.end - m.start) if found else None
 
     def relate_people(self, view, ms):
@@ -959,7 +993,7 @@ class _Run:
                 self.fact(person, "worksFor", employer, view, "person.works_for_before_title")
         for person in (m for m in ms if m.cls == PERSON):
             cb = self.clause_bounds(view, person.start)
-            elected = re.match(r"(?:当选|担任|出任|作为)(?:首任|首届|第一届|新一届)?(?:联盟)?(轮值主席|副主席|主席|链长|秘书长|理事长)",
+            elected = re.match(r"(?:当选|担任|出任|作为)(?:首任|首届|第一届|新一届|该联盟|联盟)*(轮值主席|副主席|主席|链长|秘书长|理事长|会长)",
                                text[person.end:cb[1]])
             alliance = self.alliance_in_focus(view, ms) or self.focus_alliance
             if elected and alliance is not None:
