@@ -715,7 +715,10 @@ class _Run:
                                                and (o.end - o.start) > (m.end - m.start) for o in ms):
                     keep.append(m)
         unique = {}
+        organisations = {m.span for m in keep if m.cls == ORGANIZATION}
         for m in keep:
+            if m.cls == PLACE and m.span in organisations:
+                continue  # 党群服务中心: one thing, named by both lists; the organisation stands
             unique.setdefault((m.start, m.end, m.cls), m)
         self.mentions = sorted(unique.values(), key=lambda m: (m.start, -m.end, m.cls))
         self.index = None
@@ -788,6 +791,8 @@ class _Run:
                         self.fact(ev, "organizer", agent, view, "event.organizer.joint")
             elif organized:
                 agent, how = self.agent_for(view, ev.start)
+                if ev.rule == "event.launch" and agent is not None and agent.cls == ALLIANCE:
+                    agent, how = self.principal, "principal_agent"  # the alliance does not found itself
                 if agent is not None:
                     self.fact(ev, "organizer", agent, view, f"event.organizer.{how}")
             for g in self.participant_groups(view, ev, groups, events):
@@ -841,7 +846,7 @@ class _Run:
             verb = LAUNCH_VERB.match(self.text, gap.end()) if gap else None
             if verb is None or not (DATE.search(s.text) or "在" in gap.group()):
                 continue
-            self.add(alliance.start, verb.end(), EVENT, view, "event.launch",
+            self.add(verb.start(), verb.end(), EVENT, view, "event.launch",
                      label=alliance.label + verb.group(), subclass="CeremonyEvent")
             return
 
@@ -872,7 +877,7 @@ class _Run:
                 continue
             before = text[max(s.start, m.start - 3):m.start]
             held_at = re.match(r"(举行|召开|举办|开展)", text[m.end:m.end + 2]) or (
-                ev.rule == "event.launch" and ev.start < m.start < ev.end)  # X在Y揭牌成立
+                ev.rule == "event.launch" and m.end <= ev.start)  # X在Y揭牌成立
             if m.span in self.destinations or re.search(r"(赴|前往|走进|来到|到)$", before) or (
                     re.search(r"在$", before) and held_at):
                 self.fact(ev, "location", m, view, "event.location.after_verb")
