@@ -100,6 +100,8 @@ class Extractor:
             for verb in self.trig[signal]:
                 self.founding_signals.setdefault(verb, []).append(signal)
         self.zone_re = re.compile(alternation(lex.zone_suffixes))
+        # Heads that name a kind of zone (高新区, 经开区); 园区 and 新区 are common nouns too.
+        self.specific_zone_heads = set(lex.zone_suffixes) - {"园区", "新区", "片区", "产业园区", "工业园区"}
         self.org_re = re.compile(alternation(lex.organization_suffixes))
         self.strong_ent_re = re.compile(alternation(lex.strong_enterprise_suffixes))
         self.weak_ent_suffixes = tuple(lex.enterprise_suffixes)
@@ -249,12 +251,18 @@ class _Run:
                 start = tok.start
                 continue
             industry_word = verbal and tok.tag == "v" and tokens[i + 1].word in ("产业", "产业链", "行业")  # 智能制造产业
+            if tok.tag is None and len(tok.word) >= 3 and tok.word[0] in self.ex.leading_verbs:
+                start = tok.start + 1  # 由云溪|开发区: jieba glued the preposition to an unknown name
+                break
+            # 石门|高新区: a common noun right before a specific zone head is the zone's place name
+            place_noun = (allowed_tags is ZONE_PREFIX_TAGS and tok.tag == "n" and i == head_index - 1
+                          and tokens[head_index].word in self.ex.specific_zone_heads)
             if in_quote:
                 quoted += len(tok.word)
             elif not industry_word:
                 if (tok.word in self.lex.boundaries or tok.tag in stop_tags
                         or (tok.tag in VERBAL_TAGS and not verbal and stop_tags is STOP_TAGS)
-                        or (allowed_tags is not None and tok.tag not in allowed_tags
+                        or (allowed_tags is not None and tok.tag not in allowed_tags and not place_noun
                             and tok.word not in ADMIN_WORDS and tok.word not in self.lex.zone_suffixes)
                         or tok.word in self.ex.all_triggers or not re.match(rf"[{CJK}A-Za-z0-9·]", tok.word)):
                     break

@@ -171,6 +171,39 @@ CASES = [
         {("Event", "青年人才专题培训班")},
         {("青年人才专题培训班", "date", date(2022, 7, 1))},
         id="date-with-year"),
+    pytest.param(
+        "6月28日,澜江高新区新能源产业链党建联盟在区党群服务中心揭牌成立。",
+        {("Alliance", "澜江高新区新能源产业链党建联盟"), ("Industry", "新能源产业链"),
+         ("Event", "澜江高新区新能源产业链党建联盟成立")},
+        {("澜江高新区新能源产业链党建联盟成立", "organizer", "澜江高新区"),
+         ("澜江高新区新能源产业链党建联盟成立", "location", "区党群服务中心"),
+         ("澜江高新区新能源产业链党建联盟成立", "date", date(2024, 6, 28)),
+         ("澜江高新区新能源产业链党建联盟", "industry", "新能源产业链")},
+        id="launch-ceremony-as-event"),
+    pytest.param(
+        "该联盟由星拓汽车零部件有限公司牵头,联合华岳新能源科技、瑞霖电池、博衍电机等20家上下游企业组建而成。"
+        "星拓汽车零部件有限公司党委书记、总经理周海峰当选联盟首任理事长。",
+        {("Enterprise", "星拓汽车零部件有限公司"), ("Enterprise", "瑞霖电池"), ("Enterprise", "博衍电机"),
+         ("Person", "周海峰")},
+        {("瑞霖电池", "memberOf", "联盟"), ("周海峰", "worksFor", "星拓汽车零部件有限公司"),
+         ("周海峰", "jobTitle", "党委书记、总经理"), ("周海峰", "role", "理事长")},
+        id="company-list-past-modifiers-and-elected-role"),
+    pytest.param(
+        "会议由云溪开发区党工委委员、组织部部长刘思远主持。",
+        {("Person", "刘思远"), ("Organization", "云溪开发区党工委")},
+        {("刘思远", "jobTitle", "党工委委员、组织部部长"), ("刘思远", "worksFor", "云溪开发区党工委")},
+        id="title-chain-with-organs"),
+    pytest.param(
+        "今年以来,青川经开区组织120余名青年人才开展“青春建功”系列活动,聘请15名专家组建人才服务团。",
+        {("Event", "青春建功系列活动"), ("TalentGroup", "人才服务团")},
+        {("青春建功系列活动", "participant", "120余名青年人才"), ("人才服务团", "establishedBy", "青川经开区"),
+         ("15名专家", "engagedBy", "青川经开区")},
+        id="series-event-and-service-team"),
+    pytest.param(
+        "石门高新区为新成立的石门高新区智能制造产业党建联盟授牌,首批成员单位16家。",
+        {("Alliance", "石门高新区智能制造产业党建联盟"), ("Industry", "智能制造产业")},
+        {("成员单位", "memberOf", "石门高新区智能制造产业党建联盟"), ("成员单位", "count", 16)},
+        id="alliance-name-with-industry-verb"),
 ]
 
 
@@ -248,3 +281,22 @@ def test_extraction_is_deterministic(extractor):
     second = run(extractor, ARTICLE)
     assert first.mentions == second.mentions
     assert first.facts == second.facts
+
+
+def test_byline_over_two_lines_and_headline_after_it(extractor):
+    doc = run(extractor, "■澜江日报/园区新闻 记者 林晓东\n通讯员 周一鸣\n澜江高新区成立人才服务联盟\n\n"
+                         "6月18日,澜江高新区召开人才工作座谈会。\n")
+    facts = facts_of(doc)
+    assert ("ARTICLE", "publisher", "澜江日报") in facts
+    assert ("ARTICLE", "author", "林晓东") in facts
+    assert ("ARTICLE", "contributor", "周一鸣") in facts
+    assert doc.headline == "澜江高新区成立人才服务联盟"
+
+
+def test_zone_abbreviations_meet_in_one_article(extractor):
+    from kg.resolve import Resolver
+
+    doc = run(extractor, "云溪经济技术开发区召开人才工作座谈会。会上,云溪开发区党工委书记陈国栋讲话。")
+    resolved = Resolver().resolve([doc])
+    zones = {e.key for e in resolved.entities.values() if e.cls == "DevelopmentZone"}
+    assert zones == {"zone/云溪经开区"}
