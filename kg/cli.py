@@ -19,7 +19,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from kg.outputs import write_build
     from kg.pipeline import build
 
-    result = build(args.inputs or [DEFAULT_INPUT], publication_date=args.date)
+    if args.jobs is not None and args.jobs < 1:
+        raise KgError("--jobs must be at least 1")
+    result = build(args.inputs or [DEFAULT_INPUT], publication_date=args.date, jobs=args.jobs)
     written = write_build(result, args.out)
     print(result.summary(written))
     if args.explain:
@@ -73,6 +75,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help=f"output folder (default: {DEFAULT_OUT}/)")
     p.add_argument("--date", metavar="YYYY-MM-DD",
                    help="publication date: gives the year to dates such as 7月1日")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="worker processes for extraction (default: one per core; used from 16 articles up)")
     p.add_argument("--explain", action="store_true",
                    help="print every statement with the rule and the evidence sentence")
     p.set_defaults(func=_cmd_build)

@@ -157,7 +157,12 @@ class _Run:
     def __init__(self, ex: Extractor, doc: Document):
         self.ex, self.lex, self.doc = ex, ex.lex, doc
         self.text = doc.text
-        self.views = [SentenceView(s, ex.segmenter.tokens(s.text, s.start) if s.kind != "footer" else [])
+        # One jieba call per article: punctuation is always a token of its own, so
+        # sentence edges are token edges and each sentence takes its slice.
+        tokens = ex.segmenter.tokens(doc.text)
+        starts = [t.start for t in tokens]
+        self.views = [SentenceView(s, tokens[bisect_left(starts, s.start):bisect_left(starts, s.end)]
+                                   if s.kind != "footer" else [])
                       for s in doc.sentences]
         self.mentions: list[Mention] = []
         self.index: dict[int, list[Mention]] | None = None  # mentions by sentence, built for the relation rules

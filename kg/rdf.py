@@ -132,8 +132,11 @@ def _statement(graph: Graph, st: Statement, article: URIRef, sentences: dict[int
 def union_graph(ds: Dataset) -> Graph:
     """All articles' triples in one graph (what graph.ttl holds)."""
     graph = bind_prefixes(Graph())
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        graph.add((s, p, o))
+    # A set first: the same triple in several article graphs is added once, and
+    # addN skips the per-triple event machinery of Graph.add.
+    triples = {(s, p, o) for g in ds.graphs() for s, p, o in g if g.identifier != ds.default_graph.identifier}
+    triples |= set(ds.default_graph)
+    graph.addN((s, p, o, graph) for s, p, o in triples)
     return graph
 
 

@@ -103,7 +103,8 @@ class Resolver:
         mentions: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
         for doc, m, key in keyed:
             mentions[key].append((doc.article_id, m))
-        entities = {key: self.entity(key, ms, docs) for key, ms in mentions.items()}
+        by_id = {d.article_id: d for d in docs}
+        entities = {key: self.entity(key, ms, by_id) for key, ms in mentions.items()}
         statements = self.statements(docs, keyed)
         return Resolved(entities, statements, dict(mentions))
 
@@ -233,8 +234,7 @@ class Resolver:
 
     # ----------------------------------------------------------- entities
 
-    def entity(self, key: str, ms: list[tuple[str, Mention]], docs: list[Document]) -> Entity:
-        by_id = {d.article_id: d for d in docs}
+    def entity(self, key: str, ms: list[tuple[str, Mention]], by_id: dict[str, Document]) -> Entity:
         labels = Counter(m.label for _, m in ms)
         # A reference word (联盟, 开发区) names the entity only when nothing else does.
         named = Counter({l: n for l, n in labels.items() if l not in self.generic}) or labels
