@@ -264,7 +264,7 @@ class Resolver:
                 a, b = norm.to_original(m.start, m.end)
                 out.append(Statement(key, "type", m.cls, False, doc.article_id, m.sentence, a, b, m.rule))
             for f in doc.facts:
-                if f.subject is ARTICLE_SUBJECT:
+                if f.subject == ARTICLE_SUBJECT:
                     subject = article_key(doc.article_id)
                 else:
                     subject = keys.get((doc.article_id, f.subject.start, f.subject.end, f.subject.cls))

@@ -29,7 +29,7 @@ def run(extractor, text, when=PUBLISHED):
 
 
 def label_of(m):
-    return "ARTICLE" if m is ARTICLE_SUBJECT else m.label
+    return "ARTICLE" if m == ARTICLE_SUBJECT else m.label
 
 
 def facts_of(doc):
@@ -300,3 +300,15 @@ def test_zone_abbreviations_meet_in_one_article(extractor):
     resolved = Resolver().resolve([doc])
     zones = {e.key for e in resolved.entities.values() if e.cls == "DevelopmentZone"}
     assert zones == {"zone/云溪经开区"}
+
+
+def test_worker_processes_give_the_same_documents(extractor):
+    """kg build spreads articles over processes; the result must not depend on it."""
+    sentences = [ARTICLE, FOCUS_ARTICLE]
+    sources = [SourceText(f"a{i:02d}", Path(f"a{i:02d}.txt"), sentences[i % 2].replace("青川", "云溪" if i % 3 else "青川"),
+                          "utf-8", "text/plain") for i in range(18)]
+    serial = extract_documents(sources, PUBLISHED, extractor, jobs=1)
+    parallel = extract_documents(sources, PUBLISHED, extractor, jobs=2)
+    assert [d.article_id for d in parallel] == [d.article_id for d in serial]
+    assert [facts_of(d) for d in parallel] == [facts_of(d) for d in serial]
+    assert [mentions_of(d) for d in parallel] == [mentions_of(d) for d in serial]
