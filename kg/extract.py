@@ -264,7 +264,11 @@ class _Run:
                           and tokens[head_index].word in self.ex.specific_zone_heads)
             if in_quote:
                 quoted += len(tok.word)
-            elif not industry_word:
+            elif industry_word or (
+                    stop_tags is COMPANY_STOP_TAGS and tok.tag == "v" and len(tok.word) == 1 and i > 0
+                    and tokens[i - 1].tag in ("n", "ns", "nz", "nr", None) and tokens[i - 1].word not in CLAUSE_BREAK):
+                pass  # 光|能|科技股份有限公司: one verb character cut out of a company name
+            else:
                 if (tok.word in self.lex.boundaries or tok.tag in stop_tags
                         or (tok.tag in VERBAL_TAGS and not verbal and stop_tags is STOP_TAGS)
                         or (allowed_tags is not None and tok.tag not in allowed_tags and not place_noun
@@ -386,8 +390,8 @@ class _Run:
         ex, text = self.ex, view.sentence.text
         base = view.sentence.start
         for regex, cls, rule in ((ex.zone_re, ZONE, "name.zone_suffix"),
-                                 (ex.org_re, ORGANIZATION, "name.organization_suffix"),
                                  (ex.strong_ent_re, ENTERPRISE, "name.enterprise_suffix"),
+                                 (ex.org_re, ORGANIZATION, "name.organization_suffix"),
                                  (ex.alliance_re, ALLIANCE, "name.alliance_suffix"),
                                  (ex.place_re, PLACE, "name.place_suffix")):
             for m in regex.finditer(text):
@@ -402,6 +406,9 @@ class _Run:
                     allowed_tags=ZONE_PREFIX_TAGS if cls == ZONE else None,
                     verbal=cls == ALLIANCE,  # 智能制造产业联盟
                     stop_tags=COMPANY_STOP_TAGS if cls == ENTERPRISE else STOP_TAGS)
+                if cls == ORGANIZATION:  # 某某科技股份有限公司党支部: a company's party branch
+                    owner = [e.start for e in self.mentions if e.cls == ENTERPRISE and e.end == base + m.start()]
+                    start = min([start] + owner)
                 if cls == PLACE:  # 市革命纪念馆: facility names often hold a verbal noun
                     start = min(start, self.extend_place_left(view, head))
                 if self.text[start] in self.ex.leading_verbs and start + 3 < end:
@@ -612,8 +619,8 @@ class _Run:
         for m in self.ex.event_re.finditer(s.text):
             end = s.start + m.end()
             head = self.head_token(view, end)
-            if head is None:
-                continue
+            if head is None or view.tokens[head].word[: -len(m.group())] in self.ex.all_triggers:
+                continue  # 出席会议: a verb phrase, not an event name
             nxt = view.tokens[head + 1] if head + 1 < len(view.tokens) else None
             if nxt is not None and nxt.tag in ("n", "vn") and nxt.word not in self.lex.boundaries:
                 continue  # 活动室, 培训基地: the head modifies another noun
@@ -691,6 +698,8 @@ class _Run:
                 continue  # “两新”组织: the quote starts a longer name
             if after.startswith("的"):
                 continue  # “…”的良好格局: a description, not a name
+            if re.search(r"(担任|当选|出任|评为|称为|授予|荣获)$", text[s.start:a]):
+                continue  # 担任“链长”: a role or an honour, not an initiative
             cls = CAMPAIGN if re.match(r"(工作|行动)", after) else INITIATIVE
             self.add(a, b, cls, view, f"{cls.lower()}.quoted_name")
 
@@ -703,7 +712,7 @@ class _Run:
             offset = max((z.end for z in zones), default=alliance.start)
             inner = text[offset:alliance.end]
             m = self.ex.industry_in_name.search(inner)
-            if m:
+            if m and m.group(1) not in ("重点", "主导", "支柱", "优势", "特色", "新兴", "相关", "各"):
                 a = offset + m.start()
                 # drop a leading place word the name carries (连云港新医药产业 → 新医药产业)
                 for tok in self.views[alliance.sentence].tokens:
@@ -837,7 +846,9 @@ class _Run:
             for signal in self.ex.founding_signals.get(tok.word, ()):
                 predicate, classes = FOUNDING[signal]
                 if signal == "establish":
-                    target = self.founded_subject(view, tok, ms) or self.object_after(view, tok, ms, classes)
+                    target = self.object_after(view, tok, ms, classes)
+                    if LAUNCH_VERB.fullmatch(tok.word) and (target is None or self.founded_subject(view, tok, ms)):
+                        target = self.founded_subject(view, tok, ms)  # X宣布成立: X is what was founded
                 else:
                     target = self.object_after(view, tok, ms, classes) or self.object_before(view, tok, ms, classes)
                 if target is None:
@@ -1082,7 +1093,7 @@ class _Run:
         text, s = self.text, view.sentence
         for m in re.finditer(r"在", s.text):
             a = s.start + m.end()
-            where = [p for p in ms if p.cls in (PLACE, ZONE) and p.start == a]
+            where = [p for p in ms if p.cls in (PLACE, ZONE, ORGANIZATION) and p.start == a]
             if not where:
                 continue
             place = max(where, key=lambda p: p.end)

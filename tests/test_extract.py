@@ -204,6 +204,21 @@ CASES = [
         {("Alliance", "石门高新区智能制造产业党建联盟"), ("Industry", "智能制造产业")},
         {("成员单位", "memberOf", "石门高新区智能制造产业党建联盟"), ("成员单位", "count", 16)},
         id="alliance-name-with-industry-verb"),
+    pytest.param(
+        "云溪经开区党工委书记、管委会主任吴国栋出席会议并讲话,由区领导担任“链长”。",
+        {("Person", "吴国栋")},
+        {("吴国栋", "jobTitle", "党工委书记、管委会主任")},
+        id="attending-a-meeting-is-no-event-and-a-role-no-initiative"),
+    pytest.param(
+        "会上,青川光能科技股份有限公司党支部书记、副总经理蒋思远介绍了经验。",
+        {("Enterprise", "青川光能科技股份有限公司"), ("Organization", "青川光能科技股份有限公司党支部")},
+        {("蒋思远", "worksFor", "青川光能科技股份有限公司"), ("蒋思远", "worksFor", "青川光能科技股份有限公司党支部")},
+        id="company-party-branch-and-split-company-name"),
+    pytest.param(
+        "下一步,石门经开区将在园区党群服务中心设立产业链党建工作站。",
+        {("Place", "产业链党建工作站"), ("Organization", "园区党群服务中心")},
+        {("产业链党建工作站", "establishedBy", "石门经开区"), ("产业链党建工作站", "location", "园区党群服务中心")},
+        id="set-up-inside-a-facility"),
 ]
 
 
@@ -312,3 +327,8 @@ def test_worker_processes_give_the_same_documents(extractor):
     assert [d.article_id for d in parallel] == [d.article_id for d in serial]
     assert [facts_of(d) for d in parallel] == [facts_of(d) for d in serial]
     assert [mentions_of(d) for d in parallel] == [mentions_of(d) for d in serial]
+
+
+def test_verb_phrases_and_roles_are_not_named_things(extractor):
+    doc = run(extractor, "云溪经开区党工委书记、管委会主任吴国栋出席会议并讲话,由区领导担任“链长”。")
+    assert not [m for m in doc.mentions if m.cls in ("Event", "Initiative")], mentions_of(doc)
