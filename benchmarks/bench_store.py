@@ -64,7 +64,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-SYLLABLES = "星河云帆青松华海龙腾东方新城高新恒瑞博远瑞丰金桥银湖天和嘉禾明德宏图中科智汇长江绿源光明创新"
+SYLLABLES = "星河云帆青松华岳龙腾东方新城高新恒川博远瑞丰金桥银湖天和嘉禾明德宏图中科智汇长江绿源光明创新"
 SHARED = {  # class slug → (class, how many)
     "development-zone": ("DevelopmentZone", 60),
     "alliance": ("Alliance", 120),

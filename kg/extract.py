@@ -37,10 +37,10 @@ STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f m q y e o ad vd df dg tg 
 PLACE_TAGS = frozenset({"ns", "nr", "nz", "nrt", "j", None})
 # Verbal nouns and adverbs start a name only after a verb (研究部署园区, 深化党建联盟).
 VERBAL_TAGS = frozenset({"vn", "ad", "an", "l", "i"})
-# Company names hold almost anything (汽车零部件, 四季沐歌); only verbs, prepositions and
+# Company names hold almost anything (汽车零部件, 远帆沐光); only verbs, prepositions and
 # particles end them on the left.
 COMPANY_STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f".split())
-# Zones are named after places: 连云港市海州工业园, 广安经开区新桥园区.
+# Zones are named after places: 云溪市东港工业园, 澜江经开区北塘园区.
 ZONE_PREFIX_TAGS = frozenset({"ns", "nr", "nrt", "nz", "eng", None})
 ADMIN_WORDS = frozenset({"市", "省", "区", "县", "镇", "州", "乡"})
 NUMBER = rf"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
@@ -238,7 +238,7 @@ class _Run:
                          stop_tags: frozenset = STOP_TAGS) -> int:
         """Start of a name whose head is token `head_index`: walk left over name-like tokens.
 
-        Quoted parts (“四个一平方公里”产业园) are taken whole. `allowed_tags`, when
+        Quoted parts (“一园三区”产业园) are taken whole. `allowed_tags`, when
         given, narrows the dictionary tags a name may hold (zones take place words only).
         """
         tokens = view.tokens
@@ -397,7 +397,7 @@ class _Run:
             for m in regex.finditer(text):
                 end = base + m.end()
                 if end < view.sentence.end and self.text[end] in CLOSE_QUOTES and cls == ALLIANCE:
-                    end += 1  # “产业红盟”: the name closes its quote
+                    end += 1  # “科创红盟”: the name closes its quote
                 head = self.head_token(view, base + m.end())
                 if head is None:
                     continue
@@ -409,7 +409,7 @@ class _Run:
                 if cls == ORGANIZATION:  # 某某科技股份有限公司党支部: a company's party branch
                     owner = [e.start for e in self.mentions if e.cls == ENTERPRISE and e.end == base + m.start()]
                     start = min([start] + owner)
-                if cls == PLACE:  # 市革命纪念馆: facility names often hold a verbal noun
+                if cls == PLACE:  # 市烈士纪念馆: facility names often hold a verbal noun
                     start = min(start, self.extend_place_left(view, head))
                 if self.text[start] in self.ex.leading_verbs and start + 3 < end:
                     start += 1  # 赴澜江科技园: jieba glued the verb to an unknown name
@@ -512,7 +512,7 @@ class _Run:
                                  for m in self.mentions):
                 continue
             first = run_end = None
-            for k in range(i + 1, j):  # 赴党的一大召开地嘉兴南湖 → the first run of place words: 嘉兴南湖
+            for k in range(i + 1, j):  # 赴红色教育基地井冈山 → the first run of place words: 井冈山
                 placey = tokens[k].tag in PLACE_TAGS and len(tokens[k].word) > 1 and re.fullmatch(rf"[{CJK}]+", tokens[k].word)
                 if placey:
                     first = k if first is None else first
@@ -523,7 +523,7 @@ class _Run:
                 place = self.add(tokens[first].start, tokens[run_end].end, PLACE, view, "place.after_motion_verb")
                 if place is not None:
                     self.destinations.add((place.start, place.end))
-        # runs of place words standing alone: 四川广安
+        # runs of place words standing alone: 浙江湖州
         k = 0
         while k < len(tokens):
             if tokens[k].tag == "ns":
@@ -559,7 +559,7 @@ class _Run:
             start = self.extend_name_left(view, head, limit=12)
             if m.group() in self.ex.role_tails and any(
                     o.end == s.start + m.start() and o.cls in AGENT_CLASSES for o in self.mentions):
-                continue  # 徽商银行代表: people speaking for an organisation
+                continue  # 江南银行代表: people speaking for an organisation
             count = self.ex.count_before.search(text[max(s.start, start - 8):start])
             trailing = self.ex.count_after.match(text[end:s.end])
             label = clean_label(text[start:end])
@@ -714,7 +714,7 @@ class _Run:
             m = self.ex.industry_in_name.search(inner)
             if m and m.group(1) not in ("重点", "主导", "支柱", "优势", "特色", "新兴", "相关", "各"):
                 a = offset + m.start()
-                # drop a leading place word the name carries (连云港新医药产业 → 新医药产业)
+                # drop a leading place word the name carries (云溪生物医药产业 → 生物医药产业)
                 for tok in self.views[alliance.sentence].tokens:
                     if tok.start == a and tok.tag in ("ns", "nr") and tok.end < offset + m.end(2) - 2:
                         a = tok.end

@@ -157,7 +157,7 @@ def bind_params(text: str, values: Mapping[str, str], declared: tuple[Param, ...
 
 
 def parse_param_args(items: list[str] | None) -> dict[str, str]:
-    """`["entity=恒瑞医药"]` → `{"entity": "恒瑞医药"}`."""
+    """`["entity=青禾医药"]` → `{"entity": "青禾医药"}`."""
     values: dict[str, str] = {}
     for item in items or []:
         name, sep, value = item.partition("=")
@@ -331,7 +331,7 @@ def add_query_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="table",
                         help="SELECT output: aligned table, SPARQL CSV, or SPARQL JSON results (default: table)")
     parser.add_argument("--param", action="append", metavar="NAME=VALUE",
-                        help="a value for a named query's parameter, e.g. --param entity=恒瑞医药 (repeatable)")
+                        help="a value for a named query's parameter, e.g. --param entity=青禾医药 (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the named queries and what they answer")
 
 

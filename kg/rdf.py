@@ -24,7 +24,7 @@ _IRI_UNSAFE = set(' "<>{}|\\^`#?%[]') | {chr(c) for c in range(0x20)}
 
 
 def iri(key: str) -> URIRef:
-    """The resource IRI for an entity key such as `enterprise/恒瑞医药`."""
+    """The resource IRI for an entity key such as `enterprise/青禾医药`."""
     safe = "".join(quote(ch, safe="") if ch in _IRI_UNSAFE else ch for ch in key)
     return URIRef(str(RESOURCE) + safe)
 

@@ -3,11 +3,11 @@
 Mentions are keyed by class and a canonical form of their name:
 
 - zones: the abbreviation table of the lexicon (经济技术开发区 → 经开区) and leading place
-  words dropped while a specific name remains (南京浦口经开区 → 浦口经开区);
-- names that start with a zone (开发区党工委, 浦口经济开发区“产业红盟”) take the zone's key,
-  so the generic 开发区党工委 and the full 浦口经济开发区党工委 meet;
-- short names meet long ones in the same article (久吾高科 / 江苏久吾高科技股份有限公司,
-  区委政法委 / 浦口区委政法委): same first character, characters in order;
+  words dropped while a specific name remains (苏州澜江经开区 → 澜江经开区);
+- names that start with a zone (开发区党工委, 澜江经济开发区“科创红盟”) take the zone's key,
+  so the generic 开发区党工委 and the full 澜江经济开发区党工委 meet;
+- short names meet long ones in the same article (青禾科创 / 江苏青禾科创技术股份有限公司,
+  区委政法委 / 澜江区委政法委): same first character, characters in order;
 - references (开发区, 园区, 联盟, 该联盟) take the article's principal zone or the alliance in focus.
 
 Entities of classes that are shared between articles (zones, alliances, companies,
@@ -71,7 +71,7 @@ class Resolver:
         return False
 
     def zone_canonical(self, label: str) -> str:
-        """南京浦口经济开发区 → 浦口经开区: abbreviate, then drop leading place words while a name remains."""
+        """苏州澜江经济开发区 → 澜江经开区: abbreviate, then drop leading place words while a name remains."""
         key = zone_key(label, self.lex)
         while True:
             stripped = self.strip_place_word(key)
@@ -173,7 +173,7 @@ class Resolver:
         return label
 
     def merge_short_names(self, cls, named: list[tuple[Mention, str]], local: dict[Mention, str]) -> None:
-        """久吾高科 → 江苏久吾高科技股份有限公司; 区委政法委 → 浦口区委政法委 (same article)."""
+        """青禾科创 → 江苏青禾科创技术股份有限公司; 区委政法委 → 澜江区委政法委 (same article)."""
         if cls not in (ENTERPRISE, ORGANIZATION, PLACE, ALLIANCE, INDUSTRY):
             return
         keys = {local[m] for m, _ in named}
@@ -202,7 +202,7 @@ class Resolver:
         core = PROVINCES.sub("", core) or core
         if core.startswith(short) or full.startswith(short):
             return True
-        # characters in order, starting alike: 久吾高科 in 久吾高科技
+        # characters in order, starting alike: 青禾科创 in 青禾科创技术
         if short[0] != core[:1]:
             return False
         pos = 0

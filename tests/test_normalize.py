@@ -117,5 +117,5 @@ def test_every_offset_boundary():
 
 
 def test_clean_label_drops_quotes_and_spaces():
-    assert clean_label("“产业红盟” 联盟") == "产业红盟联盟"
+    assert clean_label("“科创红盟” 联盟") == "科创红盟联盟"
     assert clean_label("《青川日报》") == "青川日报"
