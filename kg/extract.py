@@ -37,6 +37,8 @@ STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f m q y e o ad vd df dg tg 
 PLACE_TAGS = frozenset({"ns", "nr", "nz", "nrt", "j", None})
 # Verbal nouns and adverbs start a name only after a verb (研究部署园区, 深化党建联盟).
 VERBAL_TAGS = frozenset({"vn", "ad", "an", "l", "i"})
+# Numbers, ordinals and counted measures (一轮, 四个, 第一届) end a name; 零部件 does not.
+NUMERALISH = re.compile(r"[\d一二三四五六七八九十百千万两几数多余第首]*[个名位家件项条批届次轮年月日场]?")
 # Company names hold almost anything (汽车零部件, 远帆沐光); only verbs, prepositions and
 # particles end them on the left.
 COMPANY_STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f".split())
@@ -134,8 +136,10 @@ class Extractor:
         self.byline_paren = re.compile(rf"\(\s*(?:{roles})\s*:?\s*[{CJK}][^()]*\)")
         self.byline_role = re.compile(rf"({roles})\s*:?\s*")
         self.bare_byline = re.compile(rf"\(([{CJK}]{{2,3}})\)\s*$|^\(([{CJK}]{{2,3}})\)")
+        # 某某网6月12日某市讯 / 新华网扬州3月8日电: the outlet, a place, the date, 讯 or 电
         self.dateline = re.compile(
-            rf"^■?\s*(?P<outlet>[{CJK}A-Za-z]{{2,12}}?)(?:\d{{1,2}}月\d{{1,2}}日)[{CJK}]{{0,6}}?讯")
+            rf"^■?\s*(?:(?P<outlet>[{CJK}A-Za-z]{{1,10}}?(?:网|报|台|社|新闻|发布|客户端|融媒))[{CJK}]{{0,4}}?"
+            rf"|(?P<plain>[{CJK}A-Za-z]{{2,12}}?))(?:\d{{1,2}}月\d{{1,2}}日)[{CJK}]{{0,6}}?(?:讯|电)")
         self.column_byline = re.compile(rf"^■\s*(?P<outlet>[^/\s]{{2,12}})/\S+\s+(?P<rest>(?:{roles}).*)$")
         self.quoted = re.compile(r"“([^“”]{1,30})”")
         self.initiative_cue = re.compile(rf"^(?:[{CJK}]{{0,4}}?)(?:{alternation(lex.initiative_cues)})")
@@ -262,6 +266,9 @@ class _Run:
             # 石门|高新区: a common noun right before a specific zone head is the zone's place name
             place_noun = (allowed_tags is ZONE_PREFIX_TAGS and tok.tag == "n" and i == head_index - 1
                           and tokens[head_index].word in self.ex.specific_zone_heads)
+            if tok.tag in ("m", "mq") and not NUMERALISH.fullmatch(tok.word) and not in_quote:
+                start = tok.start  # 零部件: jieba calls it a numeral, it is a noun
+                continue
             if in_quote:
                 quoted += len(tok.word)
             elif industry_word or (
@@ -342,7 +349,8 @@ class _Run:
             found.append((column.start("rest"), len(text)))
         dateline = self.ex.dateline.match(text)
         if dateline:
-            self.publisher(view, s.start + dateline.start("outlet"), s.start + dateline.end("outlet"))
+            outlet = "outlet" if dateline.group("outlet") else "plain"
+            self.publisher(view, s.start + dateline.start(outlet), s.start + dateline.end(outlet))
             self.masked.append((s.start, s.start + dateline.end()))
         bare = self.ex.bare_byline.search(text)
         if bare and s.kind == "body" and not found:
@@ -414,6 +422,8 @@ class _Run:
                 if self.text[start] in self.ex.leading_verbs and start + 3 < end:
                     start += 1  # 赴澜江科技园: jieba glued the verb to an unknown name
                 label = clean_label(self.text[start:end])
+                if cls == ZONE and label == m.group() and label not in self.lex.generic_references:
+                    continue  # 片区, 新区 alone refer to nothing in particular
                 if label == m.group() and cls != ALLIANCE and cls != ZONE and (cls == ENTERPRISE or len(label) < 3 or (
                         cls == ORGANIZATION and self.ex.title_after.match(self.text, end))):
                     continue  # a bare suffix (有限公司, 党委, 管委会主任) names nothing
@@ -700,7 +710,7 @@ class _Run:
                 continue  # “…”的良好格局: a description, not a name
             if re.search(r"(担任|当选|出任|评为|称为|授予|荣获)$", text[s.start:a]):
                 continue  # 担任“链长”: a role or an honour, not an initiative
-            cls = CAMPAIGN if re.match(r"(工作|行动)", after) else INITIATIVE
+            cls = CAMPAIGN if re.match(r"(工作|行动)", after) and not self.ex.initiative_cue.match(after) else INITIATIVE
             self.add(a, b, cls, view, f"{cls.lower()}.quoted_name")
 
     # ----------------------------------------------------------- industries

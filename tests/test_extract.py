@@ -219,6 +219,17 @@ CASES = [
         {("Place", "产业链党建工作站"), ("Organization", "园区党群服务中心")},
         {("产业链党建工作站", "establishedBy", "石门经开区"), ("产业链党建工作站", "location", "园区党群服务中心")},
         id="set-up-inside-a-facility"),
+    pytest.param(
+        "新华网云溪3月8日电(通讯员 陈思静 记者 王一鸣)今年以来,云溪经开区党工委牵头成立汽车零部件产业党建联盟。",
+        {("Organization", "新华网"), ("Alliance", "汽车零部件产业党建联盟"), ("Industry", "汽车零部件产业")},
+        {("ARTICLE", "publisher", "新华网"), ("ARTICLE", "author", "王一鸣"), ("ARTICLE", "contributor", "陈思静"),
+         ("汽车零部件产业党建联盟", "establishedBy", "云溪经开区党工委")},
+        id="dateline-with-dian-and-numeral-looking-noun"),
+    pytest.param(
+        "3月5日,云溪经开区组织60余名青年技术骨干赴上海临港新片区开展交流学习活动。",
+        {("Event", "交流学习活动"), ("TalentGroup", "60余名青年技术骨干")},
+        {("交流学习活动", "participant", "60余名青年技术骨干"), ("交流学习活动", "organizer", "云溪经开区")},
+        id="other-zone-visited-is-not-the-principal"),
 ]
 
 
@@ -332,3 +343,18 @@ def test_worker_processes_give_the_same_documents(extractor):
 def test_verb_phrases_and_roles_are_not_named_things(extractor):
     doc = run(extractor, "云溪经开区党工委书记、管委会主任吴国栋出席会议并讲话,由区领导担任“链长”。")
     assert not [m for m in doc.mentions if m.cls in ("Event", "Initiative")], mentions_of(doc)
+
+
+def test_a_bare_zone_head_that_is_no_reference_names_nothing(extractor):
+    doc = run(extractor, "3月5日,云溪经开区组织60余名青年技术骨干赴上海临港新片区开展交流学习活动。")
+    assert ("DevelopmentZone", "片区") not in mentions_of(doc)
+    assert ("DevelopmentZone", "新片区") not in mentions_of(doc)
+
+
+def test_traditional_input_keeps_original_offsets(extractor):
+    text = "雲溪經濟開發(fā)區黨工委選派20名黨建指導員深入企業。"
+    doc = run(extractor, text)
+    group = next(m for m in doc.mentions if m.cls == "TalentGroup")
+    assert group.label == "20名党建指导员"
+    a, b = doc.norm.to_original(group.start, group.end)
+    assert text[a:b] == "20名黨建指導員"
