@@ -314,10 +314,10 @@ class _Run:
             self.suffix_names(view)
         self.principal = self.principal_agent()
         for view in self.body_views():
+            self.persons(view)
             self.enumerations(view)
             self.places(view)
             self.groups(view)
-            self.persons(view)
             self.events(view)
             self.campaigns_and_initiatives(view)
             self.industries(view)
@@ -458,9 +458,10 @@ class _Run:
                 head = None  # 清单、政策送进企业: a verb stands between the list and 企业
             labels = [clean_label(text[a:b]) for a, b in items]
             all_trade = all(l.endswith(self.ex.weak_ent_suffixes) and len(l) > 3 for l in labels)
+            people = [m.span for m in self.mentions if m.cls == PERSON and m.sentence == s.index]
             for (a, b), label in zip(items, labels):
-                if not (2 <= len(label) <= 20):
-                    continue
+                if not (2 <= len(label) <= 20) or any(a < pe and ps < b for ps, pe in people):
+                    continue  # 某公司总经理张三、…: a list of people, not of companies
                 cls = self.class_by_suffix(label)
                 if cls is None and ((head and head.group(2) in ("企业", "公司")) or all_trade):
                     cls = ENTERPRISE

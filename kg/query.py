@@ -7,7 +7,9 @@ appears in the query as `$NAME` and is replaced by a SPARQL string literal built
 by `sparql_literal` (quotes, backslashes and line breaks escaped), never by the
 raw text; `# param: NAME@zh — …` makes it a language-tagged literal, the form
 labels take in the graph, and `# param: NAME=kgr:article/ — …` an IRI (the value
-appended to that prefix, characters an IRI cannot hold %-encoded).
+appended to that prefix, characters an IRI cannot hold %-encoded). `# param: NAME=100 — …`
+declares an optional whole-number parameter with that default (the listing queries'
+`limit` and `offset`): its value must be digits only and is substituted as a bare integer.
 
 Queries run on pyoxigraph with the project's prefixes predeclared
 (`kg:`, `kgr:`, `rdfs:`, `skos:` … see `kg.vocab.PREFIXES`); their default graph
@@ -51,6 +53,8 @@ class Param:
     language: str | None = None
     #: when set, the value is appended to this IRI and substituted as `<IRI>`
     iri_prefix: str | None = None
+    #: when set, an optional whole-number parameter with this default, substituted as an integer
+    default: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,9 @@ def parse_named_query(path: Path) -> NamedQuery:
         if match:
             kind = match.group(2) or ""
             language = kind[1:] if kind.startswith("@") else None
-            iri_prefix = expand_prefixed(kind[1:]) if kind.startswith("=") else None
-            params.append(Param(match.group(1), (match.group(3) or "").strip(), language, iri_prefix))
+            default = int(kind[1:]) if kind[1:].isdigit() and kind.startswith("=") else None
+            iri_prefix = expand_prefixed(kind[1:]) if kind.startswith("=") and default is None else None
+            params.append(Param(match.group(1), (match.group(3) or "").strip(), language, iri_prefix, default))
         elif not description:
             description = stripped.lstrip("#").strip()
     return NamedQuery(path.stem, description, tuple(params), text, path)
@@ -132,13 +137,23 @@ def sparql_iri(iri: str) -> str:
     return "<" + "".join(out) + ">"
 
 
+def sparql_integer(name: str, value: str) -> str:
+    """A whole-number parameter's value as SPARQL text: ASCII digits only, else KgError."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()):
+        raise KgError(f"--param {name}= wants a whole number (0, 1, 2 …), got {value!r}")
+    return str(int(value))
+
+
 def bind_params(text: str, values: Mapping[str, str], declared: tuple[Param, ...] = ()) -> str:
     """Replace each `$name` in `text` by `values[name]` as a literal.
 
-    Every declared parameter needs a value; a value for a parameter the query
-    does not use is an error (most likely a typo).
+    Every declared parameter needs a value, except whole-number ones, which take
+    their default; a value for a parameter the query does not use is an error
+    (most likely a typo).
     """
     by_name = {p.name: p for p in declared}
+    values = {**{p.name: str(p.default) for p in declared if p.default is not None}, **values}
     missing = [p.name for p in declared if p.name not in values]
     if missing:
         example = " ".join(f"--param {name}=VALUE" for name in missing)
@@ -148,7 +163,9 @@ def bind_params(text: str, values: Mapping[str, str], declared: tuple[Param, ...
         if not pattern.search(text):
             raise KgError(f"the query has no parameter ${name}")
         param = by_name.get(name)
-        if param is not None and param.iri_prefix is not None:
+        if param is not None and param.default is not None:
+            literal = sparql_integer(name, value)
+        elif param is not None and param.iri_prefix is not None:
             literal = sparql_iri(param.iri_prefix + value)
         else:
             literal = sparql_literal(value, param.language if param is not None else None)
@@ -311,7 +328,8 @@ def list_text() -> str:
     width = max(len(q.name) for q in queries.values())
     lines = []
     for q in queries.values():
-        params = "".join(f" --param {p.name}=…" for p in q.params)
+        params = "".join(f" --param {p.name}=…" if p.default is None else f" [--param {p.name}={p.default}]"
+                         for p in q.params)
         lines.append(f"{q.name.ljust(width)}  {q.description}{params}")
     return "\n".join(lines) + "\n"
 

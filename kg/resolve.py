@@ -174,7 +174,7 @@ class Resolver:
 
     def merge_short_names(self, cls, named: list[tuple[Mention, str]], local: dict[Mention, str]) -> None:
         """青禾科创 → 江苏青禾科创技术股份有限公司; 区委政法委 → 澜江区委政法委 (same article)."""
-        if cls not in (ENTERPRISE, ORGANIZATION, PLACE, ALLIANCE, INDUSTRY):
+        if cls not in (ENTERPRISE, ORGANIZATION, PLACE, ALLIANCE, INDUSTRY, EVENT):
             return
         keys = {local[m] for m, _ in named}
         for m, name in named:
@@ -196,6 +196,8 @@ class Resolver:
     def abbreviates(short: str, full: str, cls: str) -> bool:
         if len(short) < 2 or short == full:
             return False
+        if cls == EVENT:  # 人才工作座谈会 in the headline, 某高新区人才工作座谈会 in the text
+            return full.endswith(short) and len(short) >= 5
         if cls in (ORGANIZATION, PLACE, ALLIANCE, INDUSTRY):
             return full.endswith(short) and len(short) >= 3 or (cls == INDUSTRY and full.startswith(short))
         core = LEGAL_FORMS.sub("", full)

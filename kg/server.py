@@ -506,7 +506,7 @@ _READ_ONLY = Response.text(403, "this endpoint is read-only: SPARQL updates are 
 def _queries_json() -> list[dict]:
     return [
         {"name": q.name, "description": q.description, "text": q.text,
-         "params": [{"name": p.name, "description": p.description} for p in q.params]}
+         "params": [{"name": p.name, "description": p.description, "default": p.default} for p in q.params]}
         for q in named_queries().values()
     ]
 
@@ -613,7 +613,8 @@ def query_page(timeout: float, max_results: int) -> str:
     for q in named_queries().values():
         inputs = "".join(
             f' <input class="param" data-for="{html.escape(q.name)}" name="{html.escape(p.name)}" '
-            f'placeholder="{html.escape(p.name)}" title="{html.escape(p.description)}">'
+            f'placeholder="{html.escape(p.name if p.default is None else f"{p.name}={p.default}")}" '
+            f'title="{html.escape(p.description)}">'
             for p in q.params
         )
         items.append(

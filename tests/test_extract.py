@@ -358,3 +358,19 @@ def test_traditional_input_keeps_original_offsets(extractor):
     assert group.label == "20名党建指导员"
     a, b = doc.norm.to_original(group.start, group.end)
     assert text[a:b] == "20名黨建指導員"
+
+
+def test_a_list_of_people_is_not_a_list_of_companies(extractor):
+    doc = run(extractor, "座谈会上,青禾新材料科技有限公司总经理李卫东、云溪智能装备研究院院长王晓峰等6位企业代表先后发言。")
+    companies = {label for cls, label in mentions_of(doc) if cls == "Enterprise"}
+    assert companies == {"青禾新材料科技有限公司"}
+    assert {("Person", "李卫东"), ("Person", "王晓峰")} <= mentions_of(doc)
+
+
+def test_headline_event_and_its_full_name_are_one_entity(extractor):
+    from kg.resolve import Resolver
+
+    doc = run(extractor, "云溪高新区举办人才工作座谈会\n\n4月16日下午,云溪高新区人才工作座谈会在高新区管委会召开。\n")
+    events = [e for e in Resolver().resolve([doc]).entities.values() if e.cls == "Event"]
+    assert [e.label for e in events] == ["云溪高新区人才工作座谈会"]
+    assert "人才工作座谈会" in events[0].alt_labels
