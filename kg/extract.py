@@ -662,7 +662,7 @@ class _Run:
                 if quoted_compound or noun_verb or tok.word in self.ex.generic_event_modifiers:
                     pass  # “青春建功”系列活动: kept in the name, generic only alone
                 elif tok.word in CLAUSE_BREAK or tok.word == "、" or tok.word in self.lex.boundaries \
-                        or (tok.word in stops and tok.tag in ("v", "p", "c", "uj", None)) \
+                        or (tok.word in stops and not (tok.word in ("启动", "揭牌") and tok.tag != "v")) \
                         or tok.tag in ("v", "p", "c", "uj", "ul", "m", "q", "r", "d", "t", "ad", "l", "i") and tok.word != "暨":
                     break
                 if tok.end in group_ends and i + 1 < len(tokens) and tokens[i + 1].word in OPEN_QUOTES:
@@ -670,6 +670,8 @@ class _Run:
             if tokens[head].end - tok.start > 40:
                 break
             start = tok.start
+        if self.text[start] == "暨":  # the first half of a joint name was cut off: keep the second
+            start += 1
         for tok in tokens[:head]:  # 策划党建活动 → 党建活动
             if tok.start == start and tok.tag in ("vn", "v") and not tok.word.startswith("启动"):
                 start = tok.end
