@@ -509,7 +509,6 @@ class _Run:
 
     def places(self, view: SentenceView) -> None:
         """Places after motion and locative verbs (赴X, 走进X, 在X举行), and runs of place words."""
-        s = view.sentence
         motion = self.ex.trig["motion"] | {"到", "位于", "落户"}
         tokens = view.tokens
         for i, tok in enumerate(tokens):
@@ -951,7 +950,6 @@ class _Run:
         return None
 
     def visit(self, view, ms):
-        text, s = self.text, view.sentence
         for tok in view.tokens:
             if tok.word not in self.ex.trig["motion"]:
                 continue
@@ -970,7 +968,7 @@ class _Run:
             return
 
     def attendance(self, view, ms, events):
-        text, s = self.text, view.sentence
+        s = view.sentence
         focus = max(events, key=lambda e: e.end - e.start) if events else self.focus_event
         if focus is None:
             return
@@ -1121,13 +1119,9 @@ class _Run:
                 value = parse_count(area.group("n"))
                 if value is not None:
                     start = max(s.start, m.start - 14) + area.start()
-                    self.attrs_fact(m, "area", float(value) * AREA_FACTOR[area.group("unit")], view, (start, m.end))
-
-    def attrs_fact(self, mention, predicate, value, view, span):
-        self.fact(mention, predicate, value, view, f"attribute.{predicate}", span)
+                    self.fact(m, "area", float(value) * AREA_FACTOR[area.group("unit")], view, "attribute.area", (start, m.end))
 
     def industry_links(self, view, ms, by_cls):
-        text = self.text
         for ind in by_cls.get(INDUSTRY, []):
             holders = [a for a in ms if a.cls == ALLIANCE and a.start <= ind.start and ind.end <= a.end]
             if not holders and ind.rule == "industry.after_focus_verb":
