@@ -7,7 +7,8 @@ without the ontology, the same triples as `output/graph.ttl`. Dataset formats
 article's graph.
 
 Turtle, TriG, N-Triples and N-Quads are written by pyoxigraph, streaming from
-the store. JSON-LD goes through rdflib, which (unlike pyoxigraph's JSON-LD
+the store; a built store is read into memory from its N-Quads snapshot first
+(`kg.store.open_fast`), since dumping from RocksDB runs at about 90,000 quads/s. JSON-LD goes through rdflib, which (unlike pyoxigraph's JSON-LD
 writer) can compact it with a context of the project's prefixes, so keys read
 `rdfs:label` and `kg:organizer`. Files are written atomically.
 """
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 
 from kg.atomic import atomic_open
 from kg.errors import KgError
-from kg.store import ONTOLOGY_GRAPH, PREFIX_MAP, is_store, open_store, store_from_file
+from kg.store import ONTOLOGY_GRAPH, PREFIX_MAP, is_store, open_fast, store_from_file
 from kg.vocab import RESOURCE
 
 DEFAULT_OUT = Path("output")
@@ -60,10 +61,10 @@ def open_export_source(graph: Path | None = None, store: Path | None = None,
     if graph is not None:
         return Source(store_from_file(Path(graph), with_ontology=False, merge=False), False)
     if store is not None:
-        return Source(open_store(Path(store)), True)
+        return Source(open_fast(Path(store)), True)
     default_store = Path(out_dir) / "store"
     if is_store(default_store):
-        return Source(open_store(default_store), True)
+        return Source(open_fast(default_store), True)
     default_graph = Path(out_dir) / "graph.ttl"
     if default_graph.is_file():
         return Source(store_from_file(default_graph, with_ontology=False, merge=False), False)

@@ -3,7 +3,8 @@
 Design. SPARQL itself, parsing, evaluation and every result serialization, is
 Oxigraph's, through pyoxigraph (already the project's store). The HTTP layer is
 the standard library's `ThreadingHTTPServer`, and queries run in a small pool of
-worker processes that each open the store read-only.
+worker processes that each hold the store: in memory, loaded from the snapshot
+`kg build` writes beside the on-disk store, or else the on-disk store read-only.
 
 Why not run Oxigraph's own server (`oxigraph serve-read-only`, PyPI package
 `oxigraph`)? It was evaluated: it speaks the protocol, is read-only and has a
@@ -19,7 +20,7 @@ killed (so the CPU is really freed), replaced, and the client gets 503 with a
 message. A result with more than `--max-results` rows (or triples) gets 413
 with a message; results are counted before they are serialized. Updates are
 refused with 403 (`update=` or `application/sparql-update`), and the workers
-open the store read-only, so nothing can change the data. A malformed query gets
+hold a private in-memory copy or open the store read-only, so nothing can change the data. A malformed query gets
 400 with the parser's message. The server binds to 127.0.0.1 unless told
 otherwise.
 
@@ -52,13 +53,15 @@ import pyoxigraph as ox
 
 from kg.errors import KgError
 from kg.query import bind_params, named_queries
-from kg.store import PREFIX_MAP, is_store, open_store, store_from_file
+from kg.store import PREFIX_MAP, is_store, open_fast, open_store, store_from_file
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RESULTS = 10_000
 DEFAULT_WORKERS = 2
+#: seconds a worker may take to load the store (in memory: a few seconds per million triples)
+WORKER_START_TIMEOUT = 300
 MAX_REQUEST_BYTES = 1 << 20
 DEFAULT_OUT = Path("output")
 
@@ -227,9 +230,14 @@ def _not_acceptable(accepted: list[str], table: dict) -> Response:
 
 
 def _worker_main(conn, store_path: str) -> None:
-    """A query worker: open the store read-only, then answer jobs until told to stop."""
+    """A query worker: load the store, then answer jobs until told to stop.
+
+    A store folder with an N-Quads snapshot (what `kg build` writes) is loaded into
+    memory, where queries run several times faster; otherwise the folder is opened
+    read-only.
+    """
     try:
-        store = ox.Store.read_only(store_path)
+        store = open_fast(Path(store_path))
     except Exception as exc:  # report, then exit: the parent shows the message
         conn.send(("error", _one_line(exc)))
         return
@@ -284,7 +292,7 @@ class _Worker:
 
 
 class WorkerPool:
-    """Worker processes holding the store open read-only; slow queries get their worker killed."""
+    """Worker processes each holding the store (in memory, or read-only); slow queries get their worker killed."""
 
     def __init__(self, store_path: Path, size: int = DEFAULT_WORKERS) -> None:
         self._ctx = multiprocessing.get_context("spawn")
@@ -296,7 +304,7 @@ class WorkerPool:
         workers = [_Worker(self._ctx, self._store_path) for _ in range(max(1, size))]
         try:
             for worker in workers:
-                worker.wait_ready(60)
+                worker.wait_ready(WORKER_START_TIMEOUT)
         except BaseException:
             for worker in workers:
                 worker.kill()
@@ -334,7 +342,7 @@ class WorkerPool:
     def _replace(self) -> None:
         try:
             worker = _Worker(self._ctx, self._store_path)
-            worker.wait_ready(60)
+            worker.wait_ready(WORKER_START_TIMEOUT)
         except Exception as exc:
             print(f"kg serve: could not restart a query worker: {exc}", file=sys.stderr)
             return

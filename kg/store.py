@@ -16,6 +16,14 @@ triple once per graph that holds it there, so `COUNT`s and listings of shared
 entities came out inflated (Oxigraph issue 1919, fixed after 0.5.13); keeping it
 also makes Turtle export a plain dump of one graph.
 
+Next to the RocksDB files the folder holds `snapshot.nq`, every quad of the store
+(named graphs, ontology and the merged default graph) as N-Quads. Iterating the
+on-disk store is slow (about 90,000 quads/s, so a whole-graph export or a query
+that scans everything is bound by RocksDB), so `kg serve` and `kg export` load
+the snapshot into an in-memory `pyoxigraph.Store` with `open_fast` (a few seconds
+per million triples, paid once) and fall back to the on-disk store when a folder
+has no snapshot. `kg query`, one query per process, reads the on-disk store.
+
 Loading bypasses rdflib's serializers: rdflib terms are converted to pyoxigraph
 terms directly (with a cache, since entity IRIs repeat) and handed to
 `Store.bulk_extend`, which writes sorted files straight into RocksDB.
@@ -39,6 +47,9 @@ from kg.vocab import ONTOLOGY_IRI, PREFIXES, ontology_dir
 PREFIX_MAP: dict[str, str] = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 ONTOLOGY_GRAPH = ox.NamedNode(str(ONTOLOGY_IRI))
+
+#: The N-Quads copy of the whole store, inside the store folder.
+SNAPSHOT_NAME = "snapshot.nq"
 
 #: RDF file formats by file-name extension (those `--graph` accepts).
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -145,30 +156,80 @@ def load_store(dataset: Dataset, path: Path) -> Path:
     when complete, so a failure leaves the previous store as it was.
     """
     path = Path(path)
+    ontology = ontology_quads()
     with atomic_directory(path) as tmp:
         store = ox.Store(str(tmp))
         try:
-            store.bulk_extend(with_merge(chain(rdflib_quads(dataset), ontology_quads())))
+            store.bulk_extend(with_merge(chain(rdflib_quads(dataset), ontology)))
             store.flush()
             store.optimize()
         finally:
             del store  # closes RocksDB before the folder is renamed
+        write_snapshot(with_merge(chain(rdflib_quads(dataset), ontology)), tmp)
     return path
 
 
-def write_store_from_quads(quads: Iterable[ox.Quad], path: Path, *, with_ontology: bool = True) -> Path:
-    """Like `load_store`, from pyoxigraph quads (used by the benchmark and tests)."""
+def write_store_from_quads(quads: Iterable[ox.Quad], path: Path, *, with_ontology: bool = True,
+                           snapshot: bool = True) -> Path:
+    """Like `load_store`, from pyoxigraph quads (used by the benchmark and tests).
+
+    With `snapshot` the folder also gets its N-Quads snapshot (see `open_fast`).
+    """
     path = Path(path)
+    quads = list(chain(quads, ontology_quads()) if with_ontology else quads)
     with atomic_directory(path) as tmp:
         store = ox.Store(str(tmp))
         try:
-            if with_ontology:
-                quads = chain(quads, ontology_quads())
             store.bulk_extend(with_merge(quads))
             store.flush()
         finally:
             del store
+        if snapshot:
+            write_snapshot(with_merge(quads), tmp)
     return path
+
+
+def write_snapshot(quads: Iterable[ox.Quad], folder: Path) -> Path:
+    """Write `quads` as the N-Quads snapshot of the store in `folder` (duplicates are harmless)."""
+    target = Path(folder) / SNAPSHOT_NAME
+    with open(target, "wb") as handle:
+        ox.serialize(quads, handle, ox.RdfFormat.N_QUADS)
+    return target
+
+
+def snapshot_path(path: Path) -> Path:
+    return Path(path) / SNAPSHOT_NAME
+
+
+def has_snapshot(path: Path) -> bool:
+    """Whether the store folder `path` has its N-Quads snapshot."""
+    return is_store(path) and snapshot_path(path).is_file()
+
+
+def load_snapshot(path: Path) -> ox.Store:
+    """An in-memory store holding the snapshot of the store folder `path`."""
+    source = snapshot_path(path)
+    store = ox.Store()
+    try:
+        # our own output, written from checked terms: skip re-validating every IRI
+        store.load(path=str(source), format=ox.RdfFormat.N_QUADS, lenient=True)
+    except SyntaxError as exc:
+        raise KgError(f"cannot parse {source}: {_one_line(exc)} (run `kg build` again)") from None
+    except (OSError, ValueError) as exc:
+        raise KgError(f"cannot read {source}: {_one_line(exc)}") from None
+    return store
+
+
+def open_fast(path: Path) -> ox.Store:
+    """The store at `path` in memory, from its snapshot; the on-disk store (read-only) without one.
+
+    In memory, queries that scan the graph and whole-graph exports run an order of
+    magnitude faster than on RocksDB; loading costs a few seconds per million triples.
+    """
+    path = Path(path)
+    if has_snapshot(path):
+        return load_snapshot(path)
+    return open_store(path)
 
 
 def is_store(path: Path) -> bool:

@@ -51,7 +51,7 @@ def test_every_named_query_has_a_description_and_parses(store):
     assert len(queries) >= 12
     for name, q in queries.items():
         assert q.description, f"{name}.rq needs a first comment line saying what it answers"
-        values = {p.name: "x" for p in q.params}
+        values = {p.name: "x" for p in q.params if p.default is None}  # whole-number ones have defaults
         run_query(store, bind_params(q.text, values, q.params))  # raises on a malformed query
 
 
