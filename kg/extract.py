@@ -50,15 +50,9 @@ DATE = re.compile(
     rf"(?:(?P<year>\d{{4}})年)?(?P<month>\d{{1,2}})月(?P<day>\d{{1,2}})日"
     rf"(?:\s*[—\-~至到]\s*(?:(?P<month2>\d{{1,2}})月)?(?P<day2>\d{{1,2}})日)?"
 )
-RELATIVE_DATE = re.compile(r"日前|近日|近期|前一阶段|近年来|今年以来|目前|日前")
 AREA = re.compile(rf"(?P<q>近|约|超|逾)?(?P<n>{NUMBER})(?P<q2>余|多)?(?P<unit>平方米|平米|亩|平方公里)")
 AREA_FACTOR = {"平方米": 1, "平米": 1, "亩": 666.67, "平方公里": 1_000_000}
 
-
-# Between a founded alliance and its verb: 宣布成立, 正式揭牌, 在区党群服务中心揭牌成立.
-FOUNDED_GAP = re.compile(r"[”\s]*(?:在[^,;。]{2,15}?(?=宣布|正式|揭牌|成立|启动|举行))?(?:宣布|正式|今天|日前|当天|揭牌|举行)*")
-# A founding told as an event: X(在Y)(正式)揭牌成立 / 启动.
-LAUNCH_VERB = re.compile(r"(?:揭牌成立|正式成立|宣布成立|揭牌启动|正式启动|成立|揭牌|启动)")
 
 # Verbs that found, send or hire: the relation each gives and the classes its object may have.
 FOUNDING = {
@@ -97,6 +91,19 @@ class Extractor:
         self.trig = {signal: set(verbs) for signal, verbs in lex.triggers.items()}
         self.all_triggers = set().union(*self.trig.values())
         self.organize_re = re.compile(alternation(self.trig["organize"]))
+        self.brings = re.compile(alternation(self.trig["bring"]))
+        self.includes = re.compile(alternation(self.trig["include"]))
+        self.honour_before = re.compile(f"(?:{alternation(self.trig['honour'])})$")
+        self.held = re.compile(alternation(self.trig["hold"]))
+        self.launch_verb = re.compile(alternation(self.trig["launch"]))
+        # between a founded alliance and its verb: 宣布成立, 在区党群服务中心揭牌成立
+        self.founded_gap = re.compile(
+            rf"[”\s]*(?:在[^,;。]{{2,15}}?(?={alternation(self.trig['launch'])}|宣布|正式|举行))?"
+            r"(?:宣布|正式|今天|当天|揭牌|举行)*")
+        self.relative_date = re.compile(alternation(lex.words("relative_dates.txt")))
+        roles = alternation(lex.words("alliance_roles.txt"))
+        self.role_after = re.compile(f"({roles}|成员)")
+        self.elected = re.compile(rf"(?:{alternation(self.trig['elect'])})(?:首任|首届|第一届|新一届|该联盟|联盟)*({roles})")
         self.founding_signals: dict[str, list[str]] = {}
         for signal in FOUNDING:
             for verb in self.trig[signal]:
@@ -710,7 +717,7 @@ class _Run:
                 continue  # “两新”组织: the quote starts a longer name
             if after.startswith("的"):
                 continue  # “…”的良好格局: a description, not a name
-            if re.search(r"(担任|当选|出任|评为|称为|授予|荣获)$", text[s.start:a]):
+            if self.ex.honour_before.search(text[s.start:a]):
                 continue  # 担任“链长”: a role or an honour, not an initiative
             cls = CAMPAIGN if re.match(r"(工作|行动)", after) and not self.ex.initiative_cue.match(after) else INITIATIVE
             self.add(a, b, cls, view, f"{cls.lower()}.quoted_name")
@@ -781,7 +788,7 @@ class _Run:
             if m.start >= before or m.rule.startswith("byline"):
                 continue
             prev = self.text[s.start:m.start].rstrip()
-            at_clause_start = not prev or prev[-1] in ",;:。" or RELATIVE_DATE.fullmatch(prev) is not None
+            at_clause_start = not prev or prev[-1] in ",;:。" or self.ex.relative_date.fullmatch(prev) is not None
             follows = self.text[m.end:m.end + 1]
             if at_clause_start and follows not in ("的", "、"):
                 candidates.append(m)
@@ -817,7 +824,7 @@ class _Run:
             window = text[cb[0]:ev.start]
             after = text[ev.end:cb[1]]
             organized = ev.rule == "event.launch" or self.ex.organize_re.search(window) or re.match(
-                r"[在于][^,。]{1,20}(举行|召开|举办)", after) or re.match(r"(举行|召开|举办)", after)
+                rf"[在于][^,。]{{1,20}}({self.ex.held.pattern})", after) or self.ex.held.match(after)
             joint = re.search(rf"由(.+?)(?:共同|联合)?(?:主办|举办|承办|组织|召开|举行|发起)", text[s.start:ev.start])
             if joint:
                 for agent in ms:
@@ -859,7 +866,7 @@ class _Run:
                 predicate, classes = FOUNDING[signal]
                 if signal == "establish":
                     target = self.object_after(view, tok, ms, classes)
-                    if LAUNCH_VERB.fullmatch(tok.word) and (target is None or self.founded_subject(view, tok, ms)):
+                    if self.ex.launch_verb.fullmatch(tok.word) and (target is None or self.founded_subject(view, tok, ms)):
                         target = self.founded_subject(view, tok, ms)  # X宣布成立: X is what was founded
                 else:
                     target = self.object_after(view, tok, ms, classes) or self.object_before(view, tok, ms, classes)
@@ -878,8 +885,8 @@ class _Run:
         if s.kind != "body" or self.in_sentence(view, {EVENT}):
             return
         for alliance in self.in_sentence(view, {ALLIANCE}):
-            gap = FOUNDED_GAP.match(self.text, alliance.end)
-            verb = LAUNCH_VERB.match(self.text, gap.end()) if gap else None
+            gap = self.ex.founded_gap.match(self.text, alliance.end)
+            verb = self.ex.launch_verb.match(self.text, gap.end()) if gap else None
             if verb is None or not (DATE.search(s.text) or "在" in gap.group()):
                 continue
             self.add(verb.start(), verb.end(), EVENT, view, "event.launch",
@@ -902,8 +909,11 @@ class _Run:
                 break
         if inside or chain:
             return inside + chain
+        # 组织…人才赴…,开展…活动: a group brought along earlier in the sentence takes part;
+        # a group founded or sent there (组建…队伍, 选派…指导员) does not.
         earlier = [g for g in groups if g.end <= ev.start
-                   and not any(g.start < e.end <= ev.start for e in events if e is not ev)]
+                   and not any(g.start < e.end <= ev.start for e in events if e is not ev)
+                   and self.ex.brings.search(text[self.clause_bounds(view, g.start)[0]:g.start])]
         return [max(earlier, key=lambda g: g.end)] if earlier else []
 
     def event_location(self, view, ev, ms):
@@ -912,7 +922,7 @@ class _Run:
             if m.cls not in (PLACE, ORGANIZATION, ZONE) or (ev.start <= m.start and m.end <= ev.end):
                 continue
             before = text[max(s.start, m.start - 3):m.start]
-            held_at = re.match(r"(举行|召开|举办|开展)", text[m.end:m.end + 2]) or (
+            held_at = self.ex.held.match(text, m.end) or (
                 ev.rule == "event.launch" and m.end <= ev.start)  # X在Y揭牌成立
             if m.span in self.destinations or re.search(r"(赴|前往|走进|来到|到)$", before) or (
                     re.search(r"在$", before) and held_at):
@@ -932,7 +942,7 @@ class _Run:
             else:
                 self.fact(ev, "dateText", m.group(), view, "event.date_text", (a, b))
             return
-        rel = RELATIVE_DATE.search(s.text)
+        rel = self.ex.relative_date.search(s.text)
         if rel:
             a = s.start + rel.start()
             self.fact(ev, "dateText", rel.group(), view, "event.date_text", (a, a + len(rel.group())))
@@ -1017,7 +1027,7 @@ class _Run:
         """X宣布成立 / X正式成立: the alliance or organisation founded is the subject."""
         cb = self.clause_bounds(view, tok.start)
         found = [m for m in ms if m.cls in (ALLIANCE, ORGANIZATION) and cb[0] <= m.start and m.end <= tok.start
-                 and FOUNDED_GAP.fullmatch(self.text[m.end:tok.start])]
+                 and self.ex.founded_gap.fullmatch(self.text[m.end:tok.start])]
         return max(found, key=lambda m: m.end - m.start) if found else None
 
     def relate_people(self, view, ms):
@@ -1033,8 +1043,7 @@ class _Run:
                 self.fact(person, "worksFor", employer, view, "person.works_for_before_title")
         for person in (m for m in ms if m.cls == PERSON):
             cb = self.clause_bounds(view, person.start)
-            elected = re.match(r"(?:当选|担任|出任|作为)(?:首任|首届|第一届|新一届|该联盟|联盟)*(轮值主席|副主席|主席|链长|秘书长|理事长|会长)",
-                               text[person.end:cb[1]])
+            elected = self.ex.elected.match(text[person.end:cb[1]])
             alliance = self.alliance_in_focus(view, ms) or self.focus_alliance
             if elected and alliance is not None:
                 self.fact(person, "memberOf", alliance, view, "person.alliance_role")
@@ -1042,7 +1051,7 @@ class _Run:
                 continue
             for alliance in ms:
                 if alliance.cls == ALLIANCE and person.end <= alliance.start < cb[1]:
-                    role = re.match(r"(轮值主席|副主席|主席|链长|秘书长|理事长|成员)", text[alliance.end:alliance.end + 4])
+                    role = self.ex.role_after.match(text, alliance.end)
                     if role:
                         self.fact(person, "memberOf", alliance, view, "person.alliance_role")
                         self.fact(person, "role", role.group(1), view, "person.alliance_role", (person.start, alliance.end + len(role.group(1))))
@@ -1090,7 +1099,7 @@ class _Run:
         for g in by_cls.get(GROUP, []):
             head = next((h for h in self.member_heads_of(g.label)), None)
             cb = self.clause_bounds(view, g.start)
-            counted_in = re.search(r"(涵盖|包括|吸纳|共有|拥有|覆盖)", self.text[cb[0]:g.start])
+            counted_in = self.ex.includes.search(self.text, cb[0], g.start)
             if head or (counted_in and alliance.start < g.start):
                 self.fact(g, "memberOf", alliance, view, "group.member_of_alliance")
         for zone in by_cls.get(ZONE, []):

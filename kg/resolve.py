@@ -114,7 +114,9 @@ class Resolver:
         local: dict[Mention, str] = {}
         # zones first: everything else may lean on them
         zones = [m for m in ms if m.cls == ZONE]
-        specific = Counter(self.zone_canonical(m.label) for m in zones if not self.is_generic_zone(m.label))
+        plain = {self.zone_canonical(m.label) for m in zones if not self.is_generic_zone(m.label)}
+        specific = Counter(self.same_zone_fuller(self.zone_canonical(m.label), plain)
+                           for m in zones if not self.is_generic_zone(m.label))
         if specific:
             principal_zone = max(specific, key=lambda k: (specific[k], len(k)))
             principal_scoped = False
@@ -122,7 +124,6 @@ class Resolver:
             generic = Counter(m.label for m in zones if m.label not in self.generic)
             principal_zone = max(generic, key=lambda k: (generic[k], len(k))) if generic else None
             principal_scoped = True
-        plain = {self.zone_canonical(m.label) for m in zones if not self.is_generic_zone(m.label)}
         for m in zones:
             if self.is_generic_zone(m.label) and principal_zone is not None:
                 scoped = principal_scoped

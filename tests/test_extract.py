@@ -322,7 +322,8 @@ def test_byline_over_two_lines_and_headline_after_it(extractor):
 def test_zone_abbreviations_meet_in_one_article(extractor):
     from kg.resolve import Resolver
 
-    doc = run(extractor, "云溪经济技术开发区召开人才工作座谈会。会上,云溪开发区党工委书记陈国栋讲话。")
+    doc = run(extractor, "云溪开发区激活园区发展新动能\n\n云溪经济技术开发区召开人才工作座谈会。"
+                         "会上,云溪开发区党工委书记陈国栋讲话。云溪开发区将继续优化园区服务。")
     resolved = Resolver().resolve([doc])
     zones = {e.key for e in resolved.entities.values() if e.cls == "DevelopmentZone"}
     assert zones == {"zone/云溪经开区"}
