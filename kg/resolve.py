@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from kg.extract import ARTICLE_SUBJECT, zone_key
-from kg.lexicon import Lexicon, load_lexicon
+from kg.lexicon import Lexicon, alternation, load_lexicon
 from kg.model import (
     ALLIANCE, ARTICLE, CAMPAIGN, ENTERPRISE, EVENT, GROUP, INDUSTRY, INITIATIVE, ORGANIZATION, PERSON,
     PLACE, ZONE, Document, Entity, Mention, Statement,
@@ -36,10 +36,6 @@ SLUGS = {
 }
 ARTICLE_SCOPED = {EVENT, GROUP, INITIATIVE}
 GENERIC_ZONE_PREFIXES = {"", "市", "省", "区", "县", "该", "本", "全"}
-LEGAL_FORMS = re.compile(r"(股份有限公司|有限责任公司|集团有限公司|有限公司|集团|公司)$")
-INDUSTRY_MODIFIERS = re.compile(r"(主导|支柱|优势|特色|重点|战略性新兴)(?=产业)")
-PROVINCES = re.compile(r"^(江苏|浙江|安徽|山东|河南|河北|湖南|湖北|广东|广西|四川|贵州|云南|陕西|山西|甘肃|青海|"
-                       r"福建|江西|辽宁|吉林|黑龙江|海南|内蒙古|宁夏|新疆|西藏|北京|上海|天津|重庆)(省|市)?")
 
 
 @dataclass
@@ -59,6 +55,10 @@ class Resolver:
         self.generic = self.lex.generic_references
         self.zone_suffixes = sorted(self.lex.zone_suffixes, key=len, reverse=True)
         self.place_tags = (segmenter or default_segmenter()).tags
+        lex = self.lex
+        self.legal_forms = re.compile(f"(?:{alternation(lex.strong_enterprise_suffixes)})$")
+        self.provinces = re.compile(f"^(?:{alternation(lex.words('provinces.txt'))})(?:省|市|自治区)?")
+        self.industry_modifiers = re.compile(f"(?:{alternation(lex.words('industry_modifiers.txt'))})(?=产业)")
 
     # -------------------------------------------------------------- keys
 
@@ -88,7 +88,7 @@ class Resolver:
         return fuller[0] if len(fuller) == 1 else key
 
     def strip_place_word(self, name: str) -> str:
-        stripped = PROVINCES.sub("", name)
+        stripped = self.provinces.sub("", name)
         if stripped != name:
             return stripped
         for size in (4, 3, 2):
@@ -165,10 +165,10 @@ class Resolver:
 
     def canonical(self, cls: str, label: str) -> str:
         if cls == ENTERPRISE:
-            core = PROVINCES.sub("", label)
+            core = self.provinces.sub("", label)
             return core if len(core) >= 2 else label
         if cls == INDUSTRY:
-            return INDUSTRY_MODIFIERS.sub("", label)
+            return self.industry_modifiers.sub("", label)
         if cls == ORGANIZATION:
             return label
         return label
@@ -193,16 +193,15 @@ class Resolver:
                     if local[m2] == mine:
                         local[m2] = best
 
-    @staticmethod
-    def abbreviates(short: str, full: str, cls: str) -> bool:
+    def abbreviates(self, short: str, full: str, cls: str) -> bool:
         if len(short) < 2 or short == full:
             return False
         if cls == EVENT:  # 人才工作座谈会 in the headline, 某高新区人才工作座谈会 in the text
             return full.endswith(short) and len(short) >= 5
         if cls in (ORGANIZATION, PLACE, ALLIANCE, INDUSTRY):
             return full.endswith(short) and len(short) >= 3 or (cls == INDUSTRY and full.startswith(short))
-        core = LEGAL_FORMS.sub("", full)
-        core = PROVINCES.sub("", core) or core
+        core = self.legal_forms.sub("", full)
+        core = self.provinces.sub("", core) or core
         if core.startswith(short) or full.startswith(short):
             return True
         # characters in order, starting alike: 青禾科创 in 青禾科创技术

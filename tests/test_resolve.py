@@ -135,4 +135,4 @@ def test_zone_canonical(label, canonical):
     ("党工委", "青川经开区党工委", "Organization", True),
 ])
 def test_abbreviates(short, full, cls, merges):
-    assert Resolver.abbreviates(short, full, cls) is merges
+    assert Resolver().abbreviates(short, full, cls) is merges
