@@ -10,21 +10,25 @@ graph, per-article events and talent groups, relations between them, and a
 `kg:Assertion` with rule, sentence and offsets for every extracted triple.
 
 Measured:
-  * load: pyoxigraph quads → on-disk store (`kg.store.write_store_from_quads`,
-    the bulk path `load_store` takes), and on the sample `load_store` from an
-    rdflib Dataset end to end;
-  * each named query (ontology/queries/*.rq): median latency to the complete
-    answer (the store serializes it as SPARQL JSON, as the endpoint does; rdflib
-    materializes its rows);
-  * Turtle export throughput (`kg export --format ttl`), and rdflib's Turtle
-    serializer on the sample.
+  * load: pyoxigraph quads → on-disk store plus its N-Quads snapshot
+    (`kg.store.write_store_from_quads`, the bulk path `load_store` takes), then
+    the snapshot → an in-memory store (`kg.store.open_fast`, what `kg serve` and
+    `kg export` do once at start), and on the sample `load_store` from an rdflib
+    Dataset end to end;
+  * each named query (ontology/queries/*.rq) with its default parameters (the
+    listing queries' first page of 100): median latency to the complete answer
+    (the store serializes it as SPARQL JSON, as the endpoint does; rdflib
+    materializes its rows), on the in-memory store (the targets) and, for
+    comparison, on the on-disk store `kg query` reads;
+  * Turtle export throughput (`kg export --format ttl`) from memory and from
+    disk, and rdflib's Turtle serializer on the sample.
 
 rdflib is too slow for a million triples in a few minutes, so the comparison is
 on a sample of whole articles (`--rdflib-triples`), with the store timed on the
 same sample: the ratio column compares like with like. A query whose first run
 takes over a second is timed once (so the run stays within a few minutes). Targets: every named
 query <= 50 ms median on the full store, Turtle export >= 300,000 triples/s,
-the store >= 20x faster than rdflib.
+the store >= 20x faster than rdflib (in-memory store vs rdflib's in-memory store).
 """
 from __future__ import annotations
 
@@ -51,8 +55,10 @@ from kg.query import bind_params, named_queries  # noqa: E402
 from kg.store import (  # noqa: E402
     ONTOLOGY_GRAPH,
     PREFIX_MAP,
+    SNAPSHOT_NAME,
     load_store,
     ontology_quads,
+    open_fast,
     open_store,
     write_store_from_quads,
 )
@@ -252,6 +258,8 @@ def main() -> int:
     parser.add_argument("--rdflib-triples", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per query on the store (median)")
     parser.add_argument("--rdflib-repeat", type=int, default=3)
+    parser.add_argument("--skip-disk", action="store_true",
+                        help="do not time the on-disk store (the comparison column; slow on whole-graph queries)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
@@ -259,6 +267,20 @@ def main() -> int:
         return run(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def timed_query(store: ox.Store, text: str, repeat: int) -> float:
+    return median_ms(lambda: store.query(text, prefixes=PREFIX_MAP).serialize(format=ox.QueryResultsFormat.JSON),
+                     repeat)
+
+
+def turtle_export_rate(store: ox.Store, out: Path) -> tuple[int, float]:
+    """(triples, seconds) of `kg export --format ttl` from `store` (default graph = the merge)."""
+    t0 = time.perf_counter()
+    with open(out, "wb") as handle:
+        export(Source(store, default_is_merge=True), "ttl", handle)
+    seconds = time.perf_counter() - t0
+    return sum(1 for _ in ox.parse(path=str(out), format=ox.RdfFormat.TURTLE)), seconds
 
 
 def run(args, work: Path) -> int:
@@ -270,9 +292,15 @@ def run(args, work: Path) -> int:
     t0 = time.perf_counter()
     write_store_from_quads((q for a in articles for q in a), work / "store")
     load_s = time.perf_counter() - t0
-    print(f"store load (bulk, {total:,} quads + merged default graph): {load_s:.2f} s "
+    snapshot_mb = (work / "store" / SNAPSHOT_NAME).stat().st_size / 1e6
+    print(f"kg build's store step: on-disk store (bulk) + N-Quads snapshot ({snapshot_mb:,.0f} MB): {load_s:.1f} s "
           f"= {total / load_s:,.0f} triples/s")
-    store = open_store(work / "store")
+    t0 = time.perf_counter()
+    store = open_fast(work / "store")
+    mem_load_s = time.perf_counter() - t0
+    print(f"load the snapshot into memory (what kg serve / kg export do at start, once): {mem_load_s:.1f} s "
+          f"= {len(store):,} quads, {len(store) / mem_load_s:,.0f} quads/s")
+    disk = open_store(work / "store")
 
     sample = []
     count = 0
@@ -289,56 +317,56 @@ def run(args, work: Path) -> int:
     t0 = time.perf_counter()
     load_store(rdf, work / "sample-store")
     print(f"kg.store.load_store(rdflib Dataset) on the sample, end to end: {time.perf_counter() - t0:.2f} s")
-    sample_store = open_store(work / "sample-store")
+    sample_store = open_fast(work / "sample-store")
 
     enterprise = next(q.object.value for q in articles[1]
                       if q.predicate == LABEL and q.subject.value.startswith(KGR + "enterprise/"))
     params = {"entity": enterprise, "article": "b000001"}
 
     print()
-    header = (f"{'query':<22} {'store ' + format(total, ','):>14} {'store ' + format(count, ','):>14} "
-              f"{'rdflib ' + format(count, ','):>15} {'rdflib/store':>12}  rows(full)")
+    print(f"named queries, median ms (default parameters: listing queries return their first page of 100); "
+          f"'memory' = in-memory store loaded from the snapshot (what kg serve runs on), "
+          f"'disk' = the on-disk RocksDB store (kg query)")
+    header = (f"{'query':<22} {'memory ' + format(total, ','):>17} {'disk ' + format(total, ','):>15} "
+              f"{'memory ' + format(count, ','):>15} {'rdflib ' + format(count, ','):>15} {'rdflib/memory':>13}"
+              f"  rows")
     print(header)
     print("-" * len(header))
     failures = []
     ratios = []
     init_ns = dict(PREFIX_MAP)
     for name, q in named_queries().items():
-        text = bind_params(q.text, {p.name: params[p.name] for p in q.params}, q.params)
-
-        def on_store(s=store, text=text):
-            return s.query(text, prefixes=PREFIX_MAP).serialize(format=ox.QueryResultsFormat.JSON)
-
-        full_ms = median_ms(on_store, args.repeat)
-        rows_full = len(json.loads(on_store())["results"]["bindings"])
-        small_ms = median_ms(lambda s=sample_store, text=text: s.query(text, prefixes=PREFIX_MAP).serialize(
-            format=ox.QueryResultsFormat.JSON), args.repeat)
+        text = bind_params(q.text, {p.name: params[p.name] for p in q.params if p.default is None}, q.params)
+        full_ms = timed_query(store, text, args.repeat)
+        disk_ms = timed_query(disk, text, args.repeat) if not args.skip_disk else float("nan")
+        rows_full = len(json.loads(store.query(text, prefixes=PREFIX_MAP).serialize(
+            format=ox.QueryResultsFormat.JSON))["results"]["bindings"])
+        small_ms = timed_query(sample_store, text, args.repeat)
         rdflib_ms = median_ms(lambda text=text: list(rdf.query(text, initNs=init_ns)), args.rdflib_repeat)
         ratio = rdflib_ms / small_ms if small_ms else float("inf")
         ratios.append(ratio)
         flag = "" if full_ms <= 50 else "  > 50 ms"
         if full_ms > 50:
-            failures.append(f"{name}: {full_ms:.1f} ms on the full store")
+            failures.append(f"{name}: {full_ms:.1f} ms on the full in-memory store")
         if ratio < 20:
             failures.append(f"{name}: only {ratio:.1f}x rdflib")
-        print(f"{name:<22} {full_ms:>11.1f} ms {small_ms:>11.1f} ms {rdflib_ms:>12.1f} ms {ratio:>11.0f}x  "
-              f"{rows_full}{flag}")
+            flag += "  < 20x"
+        print(f"{name:<22} {full_ms:>14.1f} ms {disk_ms:>12.1f} ms {small_ms:>12.1f} ms {rdflib_ms:>12.1f} ms "
+              f"{ratio:>12.0f}x  {rows_full}{flag}")
     print("-" * len(header))
-    print(f"{'geometric mean ratio':<22} {'':>14} {'':>14} {'':>15} "
-          f"{statistics.geometric_mean(ratios):>11.0f}x")
+    print(f"{'geometric mean ratio':<22} {'':>17} {'':>15} {'':>15} {'':>15} "
+          f"{statistics.geometric_mean(ratios):>12.0f}x")
 
     print()
-    source = Source(store, default_is_merge=True)
-    out = work / "export.ttl"
-    t0 = time.perf_counter()
-    with open(out, "wb") as handle:
-        export(source, "ttl", handle)
-    export_s = time.perf_counter() - t0
-    exported = sum(1 for _ in ox.parse(path=str(out), format=ox.RdfFormat.TURTLE))
+    exported, export_s = turtle_export_rate(store, work / "export.ttl")
     rate = exported / export_s
-    print(f"Turtle export (store, {exported:,} distinct triples): {export_s:.2f} s = {rate:,.0f} triples/s")
+    print(f"Turtle export, in-memory store ({exported:,} distinct triples): {export_s:.2f} s = {rate:,.0f} triples/s"
+          f" (with the snapshot load: {exported / (export_s + mem_load_s):,.0f} triples/s)")
     if rate < 300_000:
         failures.append(f"Turtle export {rate:,.0f} triples/s < 300,000")
+    if not args.skip_disk:
+        exported_disk, disk_s = turtle_export_rate(disk, work / "export-disk.ttl")
+        print(f"Turtle export, on-disk store (for comparison): {disk_s:.2f} s = {exported_disk / disk_s:,.0f} triples/s")
     t0 = time.perf_counter()
     buffer = io.BytesIO()
     export(Source(sample_store, True), "ttl", buffer)
@@ -346,7 +374,7 @@ def run(args, work: Path) -> int:
     t0 = time.perf_counter()
     rdf_union = rdf.serialize(format="turtle")
     rdflib_export = time.perf_counter() - t0
-    print(f"Turtle export of the sample: store {small_export * 1000:.0f} ms, rdflib {rdflib_export * 1000:.0f} ms "
+    print(f"Turtle export of the sample: in-memory store {small_export * 1000:.0f} ms, rdflib {rdflib_export * 1000:.0f} ms "
           f"({rdflib_export / small_export:.0f}x; rdflib wrote {len(rdf_union):,} chars)")
 
     print()
@@ -355,8 +383,8 @@ def run(args, work: Path) -> int:
         for failure in failures:
             print(f"  - {failure}")
         return 1
-    print("all targets met: every named query <= 50 ms on the full store, Turtle export >= 300,000 triples/s, "
-          "store >= 20x rdflib on every query")
+    print("all targets met: every named query <= 50 ms on the full in-memory store, Turtle export >= 300,000 "
+          "triples/s, store >= 20x rdflib on every query")
     return 0
 
 

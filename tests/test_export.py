@@ -132,3 +132,22 @@ def test_cli_missing_source_is_a_one_line_error(tmp_path, capsys, monkeypatch):
     assert main(["export", "--format", "ttl"]) == 2
     err = capsys.readouterr().err
     assert "nothing to export" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("fmt, rdf_format", [("ttl", ox.RdfFormat.TURTLE), ("nq", ox.RdfFormat.N_QUADS)])
+def test_export_from_the_snapshot_equals_export_from_the_on_disk_store(store_dir, fmt, rdf_format):
+    from kg.store import SNAPSHOT_NAME
+
+    def parsed(data: bytes) -> set:
+        return {q for q in ox.parse(data, format=rdf_format)
+                if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))}
+
+    source = open_export_source(store=store_dir)
+    assert not source.store.contains_named_graph(ox.NamedNode("urn:x"))  # opened fine
+    from_memory = exported(source, fmt)
+    (store_dir / SNAPSHOT_NAME).unlink()
+    from_disk = exported(open_export_source(store=store_dir), fmt)
+    assert parsed(from_memory) == parsed(from_disk)
+    assert len(list(ox.parse(from_memory, format=rdf_format))) == len(list(ox.parse(from_disk, format=rdf_format)))
+    if fmt == "ttl":  # the default graph only: the merge, no ontology
+        assert {(t.subject, t.predicate, t.object) for t in parsed(from_memory)} == sample_triples()

@@ -203,6 +203,65 @@ def test_iri_parameters_are_escaped(tmp_path):
     assert "<https://w3id.org/kg-news/id/article/新闻1>" in bind_params(named.text, {"doc": "新闻1"}, named.params)
 
 
+def test_whole_number_parameters_have_defaults_and_take_digits_only(tmp_path):
+    rq = tmp_path / "page.rq"
+    rq.write_text("# A page of labels.\n# param: limit=100 — rows per page\n# param: offset=0 — rows to skip\n"
+                  "SELECT ?l WHERE { ?e rdfs:label ?l } LIMIT $limit OFFSET $offset\n", encoding="utf-8")
+    named = parse_named_query(rq)
+    assert [(p.name, p.default, p.iri_prefix) for p in named.params] == [("limit", 100, None), ("offset", 0, None)]
+    assert bind_params(named.text, {}, named.params).endswith("LIMIT 100 OFFSET 0\n")
+    assert bind_params(named.text, {"limit": "5", "offset": " 10 "}, named.params).endswith("LIMIT 5 OFFSET 10\n")
+    for bad in ["-1", "1.5", "1e3", "10 } LIMIT 1", "", "١٢"]:
+        with pytest.raises(KgError, match="whole number"):
+            bind_params(named.text, {"limit": bad}, named.params)
+
+
+LISTING_QUERIES = ["alliance-members", "articles", "co-mentioned", "enterprises-per-event", "event-timeline",
+                   "people", "provenance", "talent-groups", "zone-events"]
+PAGED_BY = {"talent-groups": "group", "event-timeline": "event"}
+
+
+@pytest.mark.parametrize("name", LISTING_QUERIES)
+def test_listing_queries_page_with_limit_and_offset(store, name):
+    q = named_queries()[name]
+    assert {p.name: p.default for p in q.params} == {"limit": 100, "offset": 0}
+    assert "(limit, offset)" in q.description
+    everything = rows(store, name)
+    assert rows(store, name, limit="0") == []
+    first = rows(store, name, limit="1")
+    if name in PAGED_BY:  # a page of talent groups or events: one of them, on as many rows as it needs
+        assert len({r[PAGED_BY[name]] for r in first}) == 1
+    else:
+        assert len(first) == min(1, len(everything))
+    assert rows(store, name, offset=str(len(everything) + 5)) == []
+
+
+def test_provenance_pages_cover_every_statement_once(store):
+    pages = [rows(store, "provenance", limit="4", offset="0"), rows(store, "provenance", limit="4", offset="4")]
+    assert [len(p) for p in pages] == [4, 2]
+    key = lambda r: (r["article"], r["start"], r["predicate"])  # noqa: E731
+    assert sorted(map(key, pages[0] + pages[1])) == sorted(map(key, rows(store, "provenance")))
+
+
+def test_articles_page_in_id_order(store):
+    assert [r["article"].rsplit("/", 1)[1] for r in rows(store, "articles", limit="1")] == ["t001"]
+    second = rows(store, "articles", limit="1", offset="1")
+    assert [(r["article"].rsplit("/", 1)[1], r["statements"]) for r in second] == [("t002", "2")]
+
+
+def test_event_timeline_pages_by_date(store):
+    assert [r["event"] for r in rows(store, "event-timeline", limit="1")] == ["年度大会"]
+    assert [r["event"] for r in rows(store, "event-timeline", limit="1", offset="1")] == ["青年骨干培训班"]
+
+
+def test_cli_limit_must_be_a_whole_number(tmp_path, capsys):
+    store_dir, _trig = write_sample(tmp_path)
+    assert main(["query", "provenance", "--store", str(store_dir), "--param", "limit=ten"]) == 2
+    assert "whole number" in capsys.readouterr().err
+    assert main(["query", "provenance", "--store", str(store_dir), "--param", "limit=2", "--format", "csv"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 3  # header and two rows
+
+
 def test_resolve_query_accepts_text_files_and_names(tmp_path):
     rq = tmp_path / "mine.rq"
     rq.write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")

@@ -284,3 +284,49 @@ def test_store_from_file_reports_syntax_errors_in_one_line(tmp_path: Path):
     assert "\n" not in str(info.value)
     with pytest.raises(KgError, match="no such graph file"):
         store_from_file(tmp_path / "missing.ttl")
+
+
+def _named_quads(store: ox.Store) -> set:
+    """The store's quads without blank nodes (a parser may rename those)."""
+    return {q for q in store if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))}
+
+
+def test_load_store_writes_a_snapshot_that_loads_into_memory_with_the_same_quads(sample_store_dir: Path):
+    from kg.store import SNAPSHOT_NAME, has_snapshot, open_fast
+
+    assert (sample_store_dir / SNAPSHOT_NAME).is_file() and has_snapshot(sample_store_dir)
+    disk = open_store(sample_store_dir)
+    memory = open_fast(sample_store_dir)
+    assert len(memory) == len(disk)
+    assert _named_quads(memory) == _named_quads(disk)
+    assert set(memory.named_graphs()) == set(disk.named_graphs())
+    # the in-memory copy is private: a change there never reaches the folder
+    memory.add(ox.Quad(ox.NamedNode(A1), ox.NamedNode(KG + "headline"), ox.Literal("x"), ox.DefaultGraph()))
+    assert len(open_fast(sample_store_dir)) == len(disk)
+
+
+def test_open_fast_falls_back_to_the_on_disk_store_without_a_snapshot(sample_store_dir: Path):
+    from kg.store import SNAPSHOT_NAME, has_snapshot, open_fast
+
+    expected = len(open_store(sample_store_dir))
+    (sample_store_dir / SNAPSHOT_NAME).unlink()
+    assert not has_snapshot(sample_store_dir)
+    store = open_fast(sample_store_dir)
+    assert len(store) == expected
+    with pytest.raises((OSError, RuntimeError)):  # the on-disk store, opened read-only
+        store.add(ox.Quad(ox.NamedNode(A1), ox.NamedNode(KG + "headline"), ox.Literal("x"), ox.DefaultGraph()))
+
+
+def test_a_broken_snapshot_is_a_kg_error(sample_store_dir: Path):
+    from kg.store import SNAPSHOT_NAME, open_fast
+
+    (sample_store_dir / SNAPSHOT_NAME).write_text("<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(KgError, match="run `kg build` again"):
+        open_fast(sample_store_dir)
+
+
+def test_write_store_from_quads_writes_the_snapshot_too(tmp_path: Path):
+    from kg.store import open_fast, rdflib_quads, write_store_from_quads
+
+    folder = write_store_from_quads(rdflib_quads(sample_dataset()), tmp_path / "store")
+    assert _named_quads(open_fast(folder)) == _named_quads(open_store(folder))
