@@ -54,6 +54,13 @@ AREA = re.compile(rf"(?P<q>近|约|超|逾)?(?P<n>{NUMBER})(?P<q2>余|多)?(?P<u
 AREA_FACTOR = {"平方米": 1, "平米": 1, "亩": 666.67, "平方公里": 1_000_000}
 
 
+# What may stand between an agent and its verb: 已建成, 先后组织, 共同举办.
+ADVERBS = re.compile(r"[已先后成功率共同联合正式还也都再将今年近来]{0,4}")
+# A department between an employer and a title: 人力资源部, 财务处, 综合办公室.
+DEPARTMENT = re.compile(r"[\u4e00-\u9fff]{1,6}(?:部|处|科|室|中心|办公室)")
+# Nouns that, right after a quoted name, are part of it (“一把手”工程); 品牌 and 载体 are not.
+NAME_FORMING_CUE = re.compile(r"工程|计划|行动|工作法|机制|模式|制度")
+
 # Verbs that found, send or hire: the relation each gives and the classes its object may have.
 FOUNDING = {
     "establish": ("establishedBy", {ALLIANCE, ORGANIZATION, GROUP, PLACE, ZONE}),
@@ -720,7 +727,8 @@ class _Run:
             if self.ex.honour_before.search(text[s.start:a]):
                 continue  # 担任“链长”: a role or an honour, not an initiative
             cls = CAMPAIGN if re.match(r"(工作|行动)", after) and not self.ex.initiative_cue.match(after) else INITIATIVE
-            self.add(a, b, cls, view, f"{cls.lower()}.quoted_name")
+            named = NAME_FORMING_CUE.match(after)  # “一把手”工程 → 一把手工程
+            self.add(a, b + (named.end() if named else 0), cls, view, f"{cls.lower()}.quoted_name")
 
     # ----------------------------------------------------------- industries
 
@@ -798,7 +806,15 @@ class _Run:
         best = max((c for c in candidates if c.start == first), key=lambda c: c.end - c.start)
         return best if best.cls in AGENT_CLASSES else None
 
-    def agent_for(self, view: SentenceView, pos: int) -> tuple[Mention | None, str]:
+    def agent_for(self, view: SentenceView, pos: int, verb: bool = False) -> tuple[Mention | None, str]:
+        if verb:
+            # 某集团有限公司建成…: an agent named right before the verb acts, wherever the clause
+            # starts, unless a preposition makes it a place (在园区党群服务中心设立…)
+            adjacent = [m for m in self.in_sentence(view, AGENT_CLASSES)
+                        if m.end <= pos and ADVERBS.fullmatch(self.text[m.end:pos]) and not m.rule.startswith("byline")
+                        and self.text[m.start - 1:m.start] not in ("在", "于", "从", "到", "向", "对", "由")]
+            if adjacent:
+                return max(adjacent, key=lambda m: (m.end, m.end - m.start)), "agent_before_verb"
         subject = self.subject_of(view, pos)
         if subject is not None:
             return subject, "sentence_subject"
@@ -872,7 +888,7 @@ class _Run:
                     target = self.object_after(view, tok, ms, classes) or self.object_before(view, tok, ms, classes)
                 if target is None:
                     continue
-                agent, how = self.agent_for(view, tok.start)
+                agent, how = self.agent_for(view, tok.start, verb=True)
                 if agent is not None and agent is not target and not (agent.start <= target.start and target.end <= agent.end):
                     self.fact(target, predicate, agent, view, f"{signal}.{how}")
         self.alliance_links(view, ms, by_cls)
@@ -1012,7 +1028,9 @@ class _Run:
         best = None
         for m in ms:
             gap = self.text[tok.end:m.start]
-            if m.cls in classes and tok.end <= m.start < cb[1] and m.start - tok.end <= 12 \
+            if self.text.startswith("组成", m.end):
+                continue  # 组建由20名专家组成的“智囊团”: the experts make it up; the team is founded
+            if m.cls in classes and tok.end <= m.start < cb[1] and m.start - tok.end <= 16 \
                     and not re.search(r"[并为将对向与和]", gap):
                 if best is None or m.start < best.start or (m.start == best.start and m.end > best.end):
                     best = m
@@ -1037,6 +1055,9 @@ class _Run:
                 continue
             organ = self.ex.organ_re.match(titles)
             employers = [m for m in ms if m.cls in AGENT_CLASSES and m.end == tstart]
+            if not employers:  # 某集团有限公司人力资源部经理: the company, through a department
+                employers = [m for m in ms if m.cls in AGENT_CLASSES and 0 < tstart - m.end <= 8
+                             and DEPARTMENT.fullmatch(text[m.end:tstart])]
             if organ:
                 employers += [m for m in ms if m.cls == ORGANIZATION and m.end == tstart + len(organ.group())]
             for employer in employers:

@@ -230,6 +230,17 @@ CASES = [
         {("Event", "交流学习活动"), ("TalentGroup", "60余名青年技术骨干")},
         {("交流学习活动", "participant", "60余名青年技术骨干"), ("交流学习活动", "organizer", "云溪经开区")},
         id="other-zone-visited-is-not-the-principal"),
+    pytest.param(
+        "云溪经开区党工委将人才工作纳入“一把手”工程,组建了由20名党员专家组成的“红色智囊团”。",
+        {("Initiative", "一把手工程"), ("TalentGroup", "红色智囊团")},
+        {("红色智囊团", "establishedBy", "云溪经开区党工委")},
+        id="quoted-name-with-its-noun-and-a-team-of-members"),
+    pytest.param(
+        "青禾钢铁集团有限公司建成博士后科研工作站。“园区服务很周到。”青禾钢铁集团有限公司人力资源部经理朱一鸣说。",
+        {("Place", "博士后科研工作站"), ("Person", "朱一鸣")},
+        {("博士后科研工作站", "establishedBy", "青禾钢铁集团有限公司"),
+         ("朱一鸣", "worksFor", "青禾钢铁集团有限公司"), ("朱一鸣", "jobTitle", "经理")},
+        id="agent-before-verb-and-employer-through-a-department"),
 ]
 
 
