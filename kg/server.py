@@ -499,7 +499,9 @@ class _Handler(BaseHTTPRequestHandler):
         if named is None:
             self._send(Response.text(404, f"no named query {unquote(name)!r}"))
             return
-        values = {key: vals[-1] for key, vals in params.items() if vals}
+        optional = {p.name for p in named.params if p.default is not None}
+        # the page sends every input; an empty limit/offset means "the default"
+        values = {key: vals[-1] for key, vals in params.items() if vals and (vals[-1] or key not in optional)}
         try:
             text = bind_params(named.text, values, named.params)
         except KgError as exc:

@@ -239,7 +239,10 @@ def test_listing_queries_page_with_limit_and_offset(store, name):
 def test_provenance_pages_cover_every_statement_once(store):
     pages = [rows(store, "provenance", limit="4", offset="0"), rows(store, "provenance", limit="4", offset="4")]
     assert [len(p) for p in pages] == [4, 2]
-    key = lambda r: (r["article"], r["start"], r["predicate"])  # noqa: E731
+
+    def key(r):
+        return (r["article"], r["start"], r["predicate"])
+
     assert sorted(map(key, pages[0] + pages[1])) == sorted(map(key, rows(store, "provenance")))
 
 

@@ -255,3 +255,10 @@ def test_serving_a_store_folder(tmp_path):
         srv.shutdown()
         srv.server_close()
         thread.join(5)
+
+
+def test_named_query_endpoint_fills_in_empty_page_parameters(server):
+    status, _headers, body = request(server, "/queries/provenance?limit=&offset=")
+    assert status == 200 and body.decode("utf-8").rstrip().endswith("LIMIT 100 OFFSET 0")
+    status, _headers, body = request(server, "/queries/provenance?limit=x")
+    assert status == 400 and b"whole number" in body
