@@ -6,6 +6,7 @@ user can fix (`KgError`) become one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
@@ -31,28 +32,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_query(args: argparse.Namespace) -> int:
-    from kg.query import run_query_command
-
-    return run_query_command(args)
-
-
-def _cmd_export(args: argparse.Namespace) -> int:
-    from kg.export import run_export_command
-
-    return run_export_command(args)
-
-
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from kg.server import run_serve_command
-
-    return run_serve_command(args)
-
-
-def _cmd_stats(args: argparse.Namespace) -> int:
-    from kg.analytics import run_stats_command
-
-    return run_stats_command(args)
+# Commands whose module brings its own arguments: (name, help, description, module).
+# Each module has add_<name>_arguments(parser) and run_<name>_command(args).
+MODULE_COMMANDS = [
+    ("query", "run a SPARQL query (text, .rq file or named query)",
+     "Run SPARQL over the built graph.", "kg.query"),
+    ("export", "export the graph as Turtle, TriG, N-Quads, N-Triples or JSON-LD",
+     "Export the built graph in an RDF format.", "kg.export"),
+    ("serve", "serve a read-only SPARQL 1.1 endpoint and query page",
+     "Serve the built graph over the SPARQL 1.1 Protocol.", "kg.server"),
+    ("stats", "print the most central entities and the communities",
+     "Graph analytics over the built graph (networkx).", "kg.analytics"),
+]
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -81,33 +72,11 @@ def make_parser() -> argparse.ArgumentParser:
                    help="print every statement with the rule and the evidence sentence")
     p.set_defaults(func=_cmd_build)
 
-    p = sub.add_parser("query", help="run a SPARQL query (text, .rq file or named query)",
-                       description="Run SPARQL over the built graph.")
-    from kg.query import add_query_arguments
-
-    add_query_arguments(p)
-    p.set_defaults(func=_cmd_query)
-
-    p = sub.add_parser("export", help="export the graph as Turtle, TriG, N-Quads, N-Triples or JSON-LD",
-                       description="Export the built graph in an RDF format.")
-    from kg.export import add_export_arguments
-
-    add_export_arguments(p)
-    p.set_defaults(func=_cmd_export)
-
-    p = sub.add_parser("serve", help="serve a read-only SPARQL 1.1 endpoint and query page",
-                       description="Serve the built graph over the SPARQL 1.1 Protocol.")
-    from kg.server import add_serve_arguments
-
-    add_serve_arguments(p)
-    p.set_defaults(func=_cmd_serve)
-
-    p = sub.add_parser("stats", help="print the most central entities and the communities",
-                       description="Graph analytics over the built graph (networkx).")
-    from kg.analytics import add_stats_arguments
-
-    add_stats_arguments(p)
-    p.set_defaults(func=_cmd_stats)
+    for name, help_text, description, module_name in MODULE_COMMANDS:
+        module = importlib.import_module(module_name)
+        p = sub.add_parser(name, help=help_text, description=description)
+        getattr(module, f"add_{name}_arguments")(p)
+        p.set_defaults(func=getattr(module, f"run_{name}_command"))
     return parser
 
 
