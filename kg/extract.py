@@ -51,6 +51,7 @@ DATE = re.compile(
     rf"(?:\s*[—\-~至到]\s*(?:(?P<month2>\d{{1,2}})月)?(?P<day2>\d{{1,2}})日)?"
 )
 AREA = re.compile(rf"(?P<q>近|约|超|逾)?(?P<n>{NUMBER})(?P<q2>余|多)?(?P<unit>平方米|平米|亩|平方公里)")
+AREA_UNITS = re.compile("平方米|平米|亩|平方公里")
 AREA_FACTOR = {"平方米": 1, "平米": 1, "亩": 666.67, "平方公里": 1_000_000}
 
 
@@ -98,6 +99,7 @@ class Extractor:
         self.trig = {signal: set(verbs) for signal, verbs in lex.triggers.items()}
         self.all_triggers = set().union(*self.trig.values())
         self.organize_re = re.compile(alternation(self.trig["organize"]))
+        self.establish_re = re.compile(alternation(self.trig["establish"]))
         self.brings = re.compile(alternation(self.trig["bring"]))
         self.includes = re.compile(alternation(self.trig["include"]))
         self.honour_before = re.compile(f"(?:{alternation(self.trig['honour'])})$")
@@ -1140,10 +1142,10 @@ class _Run:
             place = max(where, key=lambda p: p.end)
             cb = self.clause_bounds(view, a)
             built = [x for x in ms if x.cls in (PLACE, ORGANIZATION) and place.end < x.start and x.end <= cb[1]
-                     and re.search("|".join(self.ex.trig["establish"]), text[place.end:x.start])]
+                     and self.ex.establish_re.search(text, place.end, x.start)]
             for x in built:
                 self.fact(x, "location", place, view, "place.built_in")
-        for m in ms:
+        for m in ms if AREA_UNITS.search(s.text) else ():
             area = AREA.search(text[max(s.start, m.start - 14):m.start])
             if area and m.cls == PLACE and text[m.start - 1] == "的":
                 value = parse_count(area.group("n"))
