@@ -159,7 +159,9 @@ class Extractor:
         self.column_byline = re.compile(rf"^■\s*(?P<outlet>[^/\s]{{2,12}})/\S+\s+(?P<rest>(?:{roles}).*)$")
         self.quoted = re.compile(r"“([^“”]{1,30})”")
         self.initiative_cue = re.compile(rf"^(?:[{CJK}]{{0,4}}?)(?:{alternation(lex.initiative_cues)})")
-        self.industry_in_name = re.compile(rf"([{CJK}]{{1,6}}?)(?:主导|支柱|优势|特色|重点)?(产业链|产业)")
+        self.industry_modifiers = set(lex.words("industry_modifiers.txt")) | {"相关", "各"}
+        self.industry_in_name = re.compile(
+            rf"([{CJK}]{{1,6}}?)(?:{alternation(self.industry_modifiers)})?(产业链|产业)")
 
     # ------------------------------------------------------------------ driver
 
@@ -741,7 +743,7 @@ class _Run:
             offset = max((z.end for z in zones), default=alliance.start)
             inner = text[offset:alliance.end]
             m = self.ex.industry_in_name.search(inner)
-            if m and m.group(1) not in ("重点", "主导", "支柱", "优势", "特色", "新兴", "相关", "各"):
+            if m and m.group(1) not in self.ex.industry_modifiers:
                 a = offset + m.start()
                 # drop a leading place word the name carries (云溪生物医药产业 → 生物医药产业)
                 for tok in self.views[alliance.sentence].tokens:
