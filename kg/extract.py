@@ -536,8 +536,18 @@ class _Run:
             while j < len(tokens) and tokens[j].word not in CLAUSE_BREAK and tokens[j].word not in ("等", "、"):
                 j += 1
             span_start, span_end = (tokens[i + 1].start, tokens[j - 1].end) if j > i + 1 else (tok.end, tok.end)
-            if j == i + 1 or any(m.start >= span_start and m.start < span_end and m.cls in (ZONE, ORGANIZATION, PLACE, ENTERPRISE, ALLIANCE)
-                                 for m in self.mentions):
+            if j == i + 1:
+                continue
+            named = [m for m in self.mentions if span_start <= m.start < span_end
+                     and m.cls in (ZONE, ORGANIZATION, PLACE, ENTERPRISE, ALLIANCE)]
+            if named:
+                # 赴杭州未来科技城: place words before a named place belong to it
+                where = min(named, key=lambda m: (m.start, -m.end))
+                lead = [t for t in tokens[i + 1:j] if t.end <= where.start]
+                if lead and all(t.tag in PLACE_TAGS | {"t"} and re.fullmatch(rf"[{CJK}]+", t.word) for t in lead):
+                    where = self.add(span_start, where.end, PLACE, view, "place.after_motion_verb") or where
+                if where.start == span_start:
+                    self.destinations.add(where.span)
                 continue
             first = run_end = None
             for k in range(i + 1, j):  # 赴红色教育基地井冈山 → the first run of place words: 井冈山
@@ -595,6 +605,8 @@ class _Run:
                 continue  # 人才, 成员 alone name no group
             if count:
                 start -= len(count.group())
+            if text[end:end + 1] in CLOSE_QUOTES and "“" in text[start:end]:
+                end += 1  # “青年突击队”: the name closes its quote
             mention = self.add(start, end, GROUP, view, "group.talent_category", label=text[start:end])
             if mention is None:
                 continue

@@ -241,6 +241,12 @@ CASES = [
         {("博士后科研工作站", "establishedBy", "青禾钢铁集团有限公司"),
          ("朱一鸣", "worksFor", "青禾钢铁集团有限公司"), ("朱一鸣", "jobTitle", "经理")},
         id="agent-before-verb-and-employer-through-a-department"),
+    pytest.param(
+        "近日,云溪高新区组织40余名研发骨干赴杭州未来科技城开展主题研学活动,还组建了由60名青年党员组成的“青年突击队”。",
+        {("Place", "杭州未来科技城"), ("TalentGroup", "青年突击队")},
+        {("主题研学活动", "location", "杭州未来科技城"), ("主题研学活动", "participant", "40余名研发骨干"),
+         ("青年突击队", "establishedBy", "云溪高新区")},
+        id="place-words-before-a-named-place-and-a-quoted-team"),
 ]
 
 
