@@ -65,6 +65,10 @@ def iter_input_files(paths: Iterable[Path | str]) -> list[Path]:
     return found
 
 
+# A folder holding this file is the output of `kg build`, not a folder of articles.
+BUILD_MARKER = "graph.ttl"
+
+
 def _walk(folder: Path, visited: set[Path]) -> list[Path]:
     # `visited` holds resolved folders so a symlink loop cannot recurse forever.
     real = folder.resolve()
@@ -80,6 +84,8 @@ def _walk(folder: Path, visited: set[Path]) -> list[Path]:
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
+            if (entry / BUILD_MARKER).is_file():
+                continue  # a folder `kg build` wrote: its graph.html is no article
             files.extend(_walk(entry, visited))
         elif entry.is_file() and entry.suffix.lower() in ARTICLE_SUFFIXES:
             files.append(entry)

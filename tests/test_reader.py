@@ -234,3 +234,12 @@ def test_read_source_gives_the_plain_id_and_reads_named_path_strings(tmp_path):
     source = read_source(str(path))
     assert source.article_id == "ZJ-news_01"
     assert source.path == path
+
+
+def test_folders_written_by_kg_build_are_not_read_as_articles(tmp_path):
+    (tmp_path / "a.txt").write_text("云溪经开区召开人才工作座谈会。", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.ttl").write_text("", encoding="utf-8")
+    (out / "graph.html").write_text("<html><body>知识图谱</body></html>", encoding="utf-8")
+    assert [p.name for p in iter_input_files([tmp_path])] == ["a.txt"]
