@@ -119,7 +119,7 @@ class Extractor:
                 self.founding_signals.setdefault(verb, []).append(signal)
         self.zone_re = re.compile(alternation(lex.zone_suffixes))
         # Heads that name a kind of zone (高新区, 经开区); 园区 and 新区 are common nouns too.
-        self.specific_zone_heads = set(lex.zone_suffixes) - {"园区", "新区", "片区", "产业园区", "工业园区"}
+        self.specific_zone_heads = set(lex.zone_suffixes) - {"园区", "片区", "产业园区", "工业园区"}
         self.org_re = re.compile(alternation(lex.organization_suffixes))
         self.strong_ent_re = re.compile(alternation(lex.strong_enterprise_suffixes))
         self.weak_ent_suffixes = tuple(lex.enterprise_suffixes)
@@ -161,7 +161,7 @@ class Extractor:
         self.initiative_cue = re.compile(rf"^(?:[{CJK}]{{0,4}}?)(?:{alternation(lex.initiative_cues)})")
         self.industry_modifiers = set(lex.words("industry_modifiers.txt")) | {"相关", "各"}
         self.industry_in_name = re.compile(
-            rf"([{CJK}]{{1,6}}?)(?:{alternation(self.industry_modifiers)})?(产业链|产业)")
+            rf"([{CJK}]{{1,6}}?)(?:{alternation(self.industry_modifiers)})?(产业链|产业)(?!园)")
 
     # ------------------------------------------------------------------ driver
 
@@ -267,6 +267,7 @@ class _Run:
         start = tokens[head_index].start
         in_quote = False
         quoted = 0
+        skip_to = None
         for i in range(head_index - 1, -1, -1):
             tok = tokens[i]
             if tok.word in CLOSE_QUOTES and tok.word != '"':
@@ -282,8 +283,15 @@ class _Run:
                 start = tok.start + 1  # 由云溪|开发区: jieba glued the preposition to an unknown name
                 break
             # 石门|高新区: a common noun right before a specific zone head is the zone's place name
-            place_noun = (allowed_tags is ZONE_PREFIX_TAGS and tok.tag == "n" and i == head_index - 1
-                          and tokens[head_index].word in self.ex.specific_zone_heads)
+            place_noun = (allowed_tags is ZONE_PREFIX_TAGS and tok.tag == "n"
+                          and tokens[i + 1].word in self.ex.specific_zone_heads)
+            if (stop_tags is COMPANY_STOP_TAGS and tok.word == ")" and i >= 2 and tokens[i - 2].word == "("
+                    and re.fullmatch(rf"[{CJK}]{{2,4}}", tokens[i - 1].word)):
+                start = tokens[i - 2].start  # 某某太阳能(眉山)有限公司: a place in brackets is part of the name
+                skip_to = i - 2
+                continue
+            if skip_to is not None and i >= skip_to:
+                continue
             if tok.tag in ("m", "mq") and not NUMERALISH.fullmatch(tok.word) and not in_quote:
                 start = tok.start  # 零部件: jieba calls it a numeral, it is a noun
                 continue
@@ -453,7 +461,8 @@ class _Run:
         """A、B、C等N家企业: each item is named, typed by its suffix or by the head noun."""
         s = view.sentence
         text = self.text
-        for run in re.finditer(rf"[{CJK}A-Za-z0-9“”]+(?:、[{CJK}A-Za-z0-9“”]+)+", s.text):
+        # items may hold a bracketed place: 某某太阳能(眉山)有限公司
+        for run in re.finditer(rf"[{CJK}A-Za-z0-9“”()]+(?:、[{CJK}A-Za-z0-9“”()]+)+", s.text):
             if "“" in run.group() or "”" in run.group():
                 continue  # quoted lists are slogans, not names
             start0 = s.start + run.start()
@@ -1101,7 +1110,9 @@ class _Run:
                 continue
             run = []
             for a, b in items:
-                named = [m for m in ms if m.start == a and m.end == b and m.cls in AGENT_CLASSES | {GROUP}]
+                # the item as cut, or a longer name ending there (某某(眉山)有限公司)
+                named = [m for m in ms if m.start <= a and m.end == b and m.cls in AGENT_CLASSES | {GROUP}
+                         and "、" not in self.text[m.start:m.end]]
                 if named:
                     run.append(max(named, key=lambda m: m.cls in AGENT_CLASSES))
             if not run:

@@ -239,7 +239,7 @@ CASES = [
         "青禾钢铁集团有限公司建成博士后科研工作站。“园区服务很周到。”青禾钢铁集团有限公司人力资源部经理朱一鸣说。",
         {("Place", "博士后科研工作站"), ("Person", "朱一鸣")},
         {("博士后科研工作站", "establishedBy", "青禾钢铁集团有限公司"),
-         ("朱一鸣", "worksFor", "青禾钢铁集团有限公司"), ("朱一鸣", "jobTitle", "经理")},
+         ("朱一鸣", "worksFor", "青禾钢铁集团有限公司"), ("朱一鸣", "jobTitle", "人力资源部经理")},
         id="agent-before-verb-and-employer-through-a-department"),
     pytest.param(
         "近日,云溪高新区组织40余名研发骨干赴杭州未来科技城开展主题研学活动,还组建了由60名青年党员组成的“青年突击队”。",
@@ -247,6 +247,12 @@ CASES = [
         {("主题研学活动", "location", "杭州未来科技城"), ("主题研学活动", "participant", "40余名研发骨干"),
          ("青年突击队", "establishedBy", "云溪高新区")},
         id="place-words-before-a-named-place-and-a-quoted-team"),
+    pytest.param(
+        "12月10日,云溪天府新区临港产业园党建联盟成立大会举行。该联盟由星拓太阳能(云溪)有限公司、华岳科技股份有限公司等18家企业党组织共同发起。",
+        {("DevelopmentZone", "云溪天府新区"), ("Enterprise", "星拓太阳能(云溪)有限公司"),
+         ("Alliance", "云溪天府新区临港产业园党建联盟")},
+        {("星拓太阳能(云溪)有限公司", "memberOf", "联盟"), ("华岳科技股份有限公司", "memberOf", "联盟")},
+        id="new-area-zone-and-company-with-a-bracketed-place"),
 ]
 
 
