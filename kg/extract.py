@@ -277,6 +277,8 @@ class _Run:
             if tok.word in OPEN_QUOTES and tok.word != '"':
                 in_quote = False
                 start = tok.start
+                if i > 0 and tokens[i - 1].word in CLOSE_QUOTES:
+                    break  # “银企对接会”“人才招聘周”: two names side by side
                 continue
             industry_word = verbal and tok.tag == "v" and tokens[i + 1].word in ("产业", "产业链", "行业")  # 智能制造产业
             if tok.tag is None and len(tok.word) >= 3 and tok.word[0] in self.ex.leading_verbs:
@@ -292,7 +294,8 @@ class _Run:
                 continue
             if skip_to is not None and i >= skip_to:
                 continue
-            if tok.tag in ("m", "mq") and not NUMERALISH.fullmatch(tok.word) and not in_quote:
+            if (tok.tag in ("m", "mq") and not NUMERALISH.fullmatch(tok.word) and not in_quote
+                    and allowed_tags is None and tok.word not in self.lex.boundaries):
                 start = tok.start  # 零部件: jieba calls it a numeral, it is a noun
                 continue
             if in_quote:
@@ -367,7 +370,7 @@ class _Run:
         found = []
         for m in self.ex.byline_paren.finditer(text):
             found.append((m.start(), m.end()))
-        if s.kind in ("footer", "byline") and not text.startswith("■"):
+        if s.kind in ("footer", "byline") and not text.startswith("■") and not found:
             found.append((0, len(text)))
         column = self.ex.column_byline.match(text)
         if column:
@@ -524,6 +527,9 @@ class _Run:
                 break
             end = tok.end
         end = min(end, b)
+        etc = self.text.find("等", a + 2, end)
+        if etc > 0:
+            end = etc  # 海伦哲等企业: jieba glued 等 to the name
         for tail in self.role_tails_in(self.text[a:end]):
             end -= len(tail)
             break
@@ -740,7 +746,8 @@ class _Run:
             a, b = s.start + q.start(), s.start + q.end()
             if any(ch in inner for ch in ",。!?:") or len(clean_label(inner)) < 2:
                 continue
-            if any(m.start <= a and b <= m.end and m.cls != INITIATIVE for m in self.mentions if m.sentence == s.index):
+            if any(m.start <= a + 1 and b - 1 <= m.end and m.cls != INITIATIVE
+                   for m in self.mentions if m.sentence == s.index):
                 continue  # part of a longer name
             after = text[b:s.end]
             if after[:1] and re.match(rf"[{CJK}]", after[0]) and not self.ex.initiative_cue.match(after) \

@@ -253,6 +253,12 @@ CASES = [
          ("Alliance", "云溪天府新区临港产业园党建联盟")},
         {("星拓太阳能(云溪)有限公司", "memberOf", "联盟"), ("华岳科技股份有限公司", "memberOf", "联盟")},
         id="new-area-zone-and-company-with-a-bracketed-place"),
+    pytest.param(
+        "青禾集团、远澜硅材料、海伦哲等企业负责人表示满意。据了解,下一步云溪经开区还将组织开展“银企对接会”“人才招聘周”等系列活动。",
+        {("Enterprise", "青禾集团"), ("Enterprise", "远澜硅材料"), ("Enterprise", "海伦哲"),
+         ("DevelopmentZone", "云溪经开区"), ("Event", "银企对接会"), ("Initiative", "人才招聘周")},
+        set(),
+        id="list-with-glued-deng-and-side-by-side-quoted-names"),
 ]
 
 
@@ -398,3 +404,9 @@ def test_headline_event_and_its_full_name_are_one_entity(extractor):
     events = [e for e in Resolver().resolve([doc]).entities.values() if e.cls == "Event"]
     assert [e.label for e in events] == ["云溪高新区人才工作座谈会"]
     assert "人才工作座谈会" in events[0].alt_labels
+
+
+def test_side_by_side_quoted_names_do_not_make_a_group(extractor):
+    doc = run(extractor, "下一步云溪经开区还将组织开展“银企对接会”“人才招聘周”等系列活动。")
+    assert not [m for m in doc.mentions if m.cls == "TalentGroup"], mentions_of(doc)
+    assert ("DevelopmentZone", "一步云溪经开区") not in mentions_of(doc)
