@@ -80,6 +80,8 @@ class Document:
     publication_date: date | None = None
     mentions: list[Mention] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    # Entity keys of `mentions`, in order, when a worker process already worked them out.
+    entity_keys: list[str] | None = None
 
     @property
     def text(self) -> str:

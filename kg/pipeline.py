@@ -70,11 +70,15 @@ class BuildResult:
 # Articles per worker below which starting workers costs more than it saves.
 ARTICLES_PER_WORKER = 8
 _worker_extractor: Extractor | None = None
+_worker_resolver: Resolver | None = None
 
 
-def _extract_one(item: tuple[SourceText, date | None]) -> Document:
+def _extract_one(item: tuple[SourceText, date | None]) -> tuple[list, list, list[str]]:
     source, when = item
-    return _worker_extractor(make_document(source, when))
+    doc = _worker_extractor(make_document(source, when))
+    keys = _worker_resolver.article_keys(doc)  # an article's own keys need no other article
+    # the parent rebuilds the document's text and sentences: cheaper than sending them
+    return doc.mentions, doc.facts, [keys[m] for m in doc.mentions]
 
 
 def extract_documents(sources: Iterable[SourceText], publication_date: date | None = None,
@@ -84,18 +88,23 @@ def extract_documents(sources: Iterable[SourceText], publication_date: date | No
     Workers are forked after the dictionaries are loaded, so they share them rather than
     load them again; results come back in input order, so output does not depend on `jobs`.
     """
-    global _worker_extractor
+    global _worker_extractor, _worker_resolver
     sources = list(sources)
     extractor = extractor or Extractor()
     jobs = min(jobs, len(sources) // ARTICLES_PER_WORKER)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [extractor(make_document(source, publication_date)) for source in sources]
     _worker_extractor = extractor
+    _worker_resolver = Resolver()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_extract_one, [(source, publication_date) for source in sources], chunksize=4)
+            found = pool.map(_extract_one, [(source, publication_date) for source in sources], chunksize=4)
+        docs = [make_document(source, publication_date) for source in sources]
+        for doc, (mentions, facts, keys) in zip(docs, found):
+            doc.mentions, doc.facts, doc.entity_keys = mentions, facts, keys
+        return docs
     finally:
-        _worker_extractor = None
+        _worker_extractor = _worker_resolver = None
 
 
 def default_jobs() -> int:

@@ -99,7 +99,10 @@ class Resolver:
     def resolve(self, docs: list[Document]) -> Resolved:
         keyed: list[tuple[Document, Mention, str]] = []
         for doc in docs:
-            keyed.extend((doc, m, key) for m, key in self.article_keys(doc).items())
+            if doc.entity_keys is not None:
+                keyed.extend((doc, m, key) for m, key in zip(doc.mentions, doc.entity_keys))
+            else:
+                keyed.extend((doc, m, key) for m, key in self.article_keys(doc).items())
         mentions: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
         for doc, m, key in keyed:
             mentions[key].append((doc.article_id, m))

@@ -410,3 +410,15 @@ def test_side_by_side_quoted_names_do_not_make_a_group(extractor):
     doc = run(extractor, "下一步云溪经开区还将组织开展“银企对接会”“人才招聘周”等系列活动。")
     assert not [m for m in doc.mentions if m.cls == "TalentGroup"], mentions_of(doc)
     assert ("DevelopmentZone", "一步云溪经开区") not in mentions_of(doc)
+
+
+def test_build_with_workers_writes_the_same_turtle(tmp_path):
+    from kg.pipeline import build
+    from kg.rdf import serialize_turtle
+
+    for i in range(18):
+        text = (ARTICLE if i % 2 else FOCUS_ARTICLE).replace("青川", "云溪" if i % 3 else "青川")
+        (tmp_path / f"a{i:02d}.txt").write_text(text, encoding="utf-8")
+    serial = serialize_turtle(build([tmp_path], PUBLISHED, jobs=1).graph)
+    parallel = serialize_turtle(build([tmp_path], PUBLISHED, jobs=2).graph)
+    assert serial == parallel
