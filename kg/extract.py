@@ -77,12 +77,10 @@ class SentenceView:
     sentence: Sentence
     tokens: list[Token]
     breaks: list[int] | None = None  # clause punctuation outside quotes, found on first use
-    starts: dict[int, int] = field(default_factory=dict)  # token start offset → index
     ends: dict[int, int] = field(default_factory=dict)  # token end offset → index
 
     def __post_init__(self):
         for i, tok in enumerate(self.tokens):
-            self.starts[tok.start] = i
             self.ends[tok.end] = i
 
 
@@ -341,7 +339,6 @@ class _Run:
             self.bylines(view)
         for view in self.body_views():
             self.suffix_names(view)
-        self.principal = self.principal_agent()
         for view in self.body_views():
             self.persons(view)
             self.enumerations(view)
@@ -530,13 +527,9 @@ class _Run:
         etc = self.text.find("等", a + 2, end)
         if etc > 0:
             end = etc  # 海伦哲等企业: jieba glued 等 to the name
-        for tail in self.role_tails_in(self.text[a:end]):
-            end -= len(tail)
-            break
-        return end
-
-    def role_tails_in(self, label: str):
-        return [t for t in self.ex.role_tails if label.endswith(t) and len(label) > len(t) + 1]
+        label = self.text[a:end]
+        tail = next((t for t in self.ex.role_tails if label.endswith(t) and len(label) > len(t) + 1), "")
+        return end - len(tail)  # 某银行代表 → 某银行
 
     # --------------------------------------------------------------- places
 

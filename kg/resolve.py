@@ -172,8 +172,6 @@ class Resolver:
             return core if len(core) >= 2 else label
         if cls == INDUSTRY:
             return self.industry_modifiers.sub("", label)
-        if cls == ORGANIZATION:
-            return label
         return label
 
     def merge_short_names(self, cls, named: list[tuple[Mention, str]], local: dict[Mention, str]) -> None:
