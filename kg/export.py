@@ -3,7 +3,8 @@
 Graph formats (Turtle, N-Triples, JSON-LD) hold the merge of the article graphs
 without the ontology, the same triples as `output/graph.ttl`. Dataset formats
 (TriG, N-Quads) keep each article's named graph and the ontology's graph
-`<https://w3id.org/kg-news/ontology>`. `--article ID` narrows either to one
+`<https://w3id.org/kg-news/ontology>`; the store's summary graph is derived
+data, computed again on load, and is left out. `--article ID` narrows either to one
 article's graph.
 
 Turtle, TriG, N-Triples and N-Quads are written by pyoxigraph, streaming from
@@ -24,7 +25,7 @@ import pyoxigraph as ox
 
 from kg.atomic import atomic_open
 from kg.errors import KgError
-from kg.store import ONTOLOGY_GRAPH, PREFIX_MAP, is_store, open_fast, store_from_file
+from kg.store import PREFIX_MAP, SUMMARY_GRAPH, article_graphs, is_store, open_fast, store_from_file
 from kg.vocab import RESOURCE
 
 DEFAULT_OUT = Path("output")
@@ -75,7 +76,7 @@ def open_export_source(graph: Path | None = None, store: Path | None = None,
 def article_graph(source: Source, article_id: str) -> ox.NamedNode:
     graph = ox.NamedNode(f"{RESOURCE}article/{article_id}")
     if not source.store.contains_named_graph(graph):
-        count = sum(1 for g in source.store.named_graphs() if g != ONTOLOGY_GRAPH)
+        count = len(article_graphs(source.store))
         raise KgError(f"no article {article_id!r} in the graph ({count} article graphs; "
                       "ids are the last part of kgr:article/ID)")
     return graph
@@ -100,8 +101,8 @@ def dataset_quads(source: Source, article: ox.NamedNode | None = None) -> Iterat
         return store.quads_for_pattern(None, None, None, article)
     if not source.default_is_merge:
         return iter(store)
-    default = ox.DefaultGraph()
-    return (q for q in store if q.graph_name != default)
+    default = ox.DefaultGraph()  # the merge, derived from the named graphs; so is the summary
+    return (q for q in store if q.graph_name != default and q.graph_name != SUMMARY_GRAPH)
 
 
 def export(source: Source, fmt: str, output: IO[bytes], article_id: str | None = None) -> None:

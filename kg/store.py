@@ -41,12 +41,16 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.atomic import atomic_directory
 from kg.errors import KgError
+from kg.summary import SUMMARY_GRAPH, add_summary
 from kg.vocab import ONTOLOGY_IRI, PREFIXES, ontology_dir
 
 #: The project's prefixes as plain strings, for pyoxigraph's `prefixes=` arguments.
 PREFIX_MAP: dict[str, str] = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 ONTOLOGY_GRAPH = ox.NamedNode(str(ONTOLOGY_IRI))
+
+#: Named graphs of a store that are not articles.
+NON_ARTICLE_GRAPHS = frozenset({ONTOLOGY_GRAPH, SUMMARY_GRAPH})
 
 #: The N-Quads copy of the whole store, inside the store folder.
 SNAPSHOT_NAME = "snapshot.nq"
@@ -128,7 +132,7 @@ def with_merge(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
     default = ox.DefaultGraph()
     for quad in quads:
         yield quad
-        if quad.graph_name != default and quad.graph_name != ONTOLOGY_GRAPH:
+        if quad.graph_name != default and quad.graph_name not in NON_ARTICLE_GRAPHS:
             yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
 
 
@@ -146,55 +150,44 @@ def add_ontology(store: ox.Store) -> None:
 
 def merge_into_default(store: ox.Store) -> None:
     """Copy the article graphs' triples into the default graph (for stores loaded from files)."""
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != %s) }" % ONTOLOGY_GRAPH)
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g NOT IN (%s, %s)) }"
+                 % (ONTOLOGY_GRAPH, SUMMARY_GRAPH))
 
 
 def load_store(dataset: Dataset, path: Path) -> Path:
-    """(Re)create the on-disk store at `path` from `dataset` plus the ontology.
+    """(Re)create the on-disk store at `path` from `dataset` plus the ontology and the summary.
 
     The store is built in a temporary folder beside `path` and swapped in only
     when complete, so a failure leaves the previous store as it was.
     """
-    path = Path(path)
-    ontology = ontology_quads()
-    with atomic_directory(path) as tmp:
-        store = ox.Store(str(tmp))
-        try:
-            store.bulk_extend(with_merge(chain(rdflib_quads(dataset), ontology)))
-            store.flush()
-            store.optimize()
-        finally:
-            del store  # closes RocksDB before the folder is renamed
-        write_snapshot(with_merge(chain(rdflib_quads(dataset), ontology)), tmp)
-    return path
+    return write_store_from_quads(rdflib_quads(dataset), path)
 
 
 def write_store_from_quads(quads: Iterable[ox.Quad], path: Path, *, with_ontology: bool = True,
                            snapshot: bool = True) -> Path:
-    """Like `load_store`, from pyoxigraph quads (used by the benchmark and tests).
+    """(Re)create the on-disk store at `path` from pyoxigraph quads, as `load_store` does.
 
-    With `snapshot` the folder also gets its N-Quads snapshot (see `open_fast`).
+    The graph is assembled in memory first (the merged default graph, the
+    ontology, the summary graph computed from them), then written to RocksDB
+    in bulk and, with `snapshot`, dumped as the folder's N-Quads snapshot (see
+    `open_fast`). Both writes are native dumps of the in-memory store.
     """
     path = Path(path)
-    quads = list(chain(quads, ontology_quads()) if with_ontology else quads)
+    memory = ox.Store()
+    memory.bulk_extend(with_merge(chain(quads, ontology_quads()) if with_ontology else quads))
+    add_summary(memory)
     with atomic_directory(path) as tmp:
-        store = ox.Store(str(tmp))
+        disk = ox.Store(str(tmp))
         try:
-            store.bulk_extend(with_merge(quads))
-            store.flush()
+            disk.bulk_extend(memory)
+            disk.flush()
+            disk.optimize()
         finally:
-            del store
+            del disk  # closes RocksDB before the folder is renamed
         if snapshot:
-            write_snapshot(with_merge(quads), tmp)
+            with open(snapshot_path(tmp), "wb") as handle:
+                memory.dump(handle, ox.RdfFormat.N_QUADS)
     return path
-
-
-def write_snapshot(quads: Iterable[ox.Quad], folder: Path) -> Path:
-    """Write `quads` as the N-Quads snapshot of the store in `folder` (duplicates are harmless)."""
-    target = Path(folder) / SNAPSHOT_NAME
-    with open(target, "wb") as handle:
-        ox.serialize(quads, handle, ox.RdfFormat.N_QUADS)
-    return target
 
 
 def snapshot_path(path: Path) -> Path:
@@ -279,8 +272,9 @@ def store_from_file(path: Path, *, with_ontology: bool = True, merge: bool = Tru
 
     With `with_ontology` the ontology is added in its named graph, as in the
     store `kg build` writes, so the named queries find class and property labels.
-    As there, the default graph ends up holding the merge of the other graphs, unless
-    `merge` is false (the file's quads exactly as they are, for exporting).
+    As there, the default graph ends up holding the merge of the other graphs and
+    the summary graph is computed (kg.summary), unless `merge` is false (the file's
+    quads exactly as they are, for exporting).
     """
     store = ox.Store(str(location)) if location is not None else ox.Store()
     load_file(store, path)
@@ -288,12 +282,13 @@ def store_from_file(path: Path, *, with_ontology: bool = True, merge: bool = Tru
         add_ontology(store)
     if merge:
         merge_into_default(store)
+        add_summary(store)
     return store
 
 
 def article_graphs(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode]:
-    """The named graphs of `store` other than the ontology's."""
-    return [g for g in store.named_graphs() if g != ONTOLOGY_GRAPH]
+    """The named graphs of `store` other than the ontology's and the summary's."""
+    return [g for g in store.named_graphs() if g not in NON_ARTICLE_GRAPHS]
 
 
 def _one_line(exc: BaseException) -> str:

@@ -12,6 +12,8 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/kg-news/ontology")
+#: The store's graph of whole-graph counts and orderings (kg.summary).
+SUMMARY_IRI = URIRef("https://w3id.org/kg-news/summary")
 RESOURCE = Namespace("https://w3id.org/kg-news/id/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 
@@ -42,6 +44,8 @@ class KG(DefinedNamespace):
     Article: URIRef
     Sentence: URIRef
     Assertion: URIRef
+    RuleUsage: URIRef
+    CoMention: URIRef
 
     # object properties
     organizer: URIRef
@@ -81,6 +85,17 @@ class KG(DefinedNamespace):
     endOffset: URIRef
     rule: URIRef
     role: URIRef
+
+    # the store's summary graph (kg/summary.py)
+    firstAgent: URIRef
+    secondAgent: URIRef
+    countedProperty: URIRef
+    articleCount: URIRef
+    statementCount: URIRef
+    entityCount: URIRef
+    enterpriseCount: URIRef
+    rank: URIRef
+    timelineRank: URIRef
 
 
 PREFIXES = {

@@ -31,9 +31,11 @@ def store() -> ox.Store:
     store = ox.Store()
     store.load(SAMPLE_TRIG, format=ox.RdfFormat.TRIG)
     from kg.store import add_ontology, merge_into_default
+    from kg.summary import add_summary
 
     add_ontology(store)
     merge_into_default(store)
+    add_summary(store)
     return store
 
 

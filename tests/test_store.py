@@ -22,6 +22,7 @@ from kg.store import (
     rdflib_quads,
     store_from_file,
 )
+from kg.summary import SUMMARY_GRAPH
 from kg.vocab import ONTOLOGY_IRI
 
 KG = "https://w3id.org/kg-news/ontology#"
@@ -188,13 +189,13 @@ def test_rdflib_quads_keep_graphs_and_literal_forms():
     assert ox.Literal("t001") in objects
 
 
-def test_load_store_holds_every_article_graph_and_the_ontology(sample_store_dir: Path):
+def test_load_store_holds_every_article_graph_the_ontology_and_the_summary(sample_store_dir: Path):
     assert is_store(sample_store_dir)
     store = open_store(sample_store_dir)
     names = set(store.named_graphs())
-    assert names == {ox.NamedNode(A1), ox.NamedNode(A2), ONTOLOGY_GRAPH}
+    assert names == {ox.NamedNode(A1), ox.NamedNode(A2), ONTOLOGY_GRAPH, SUMMARY_GRAPH}
     assert set(article_graphs(store)) == {ox.NamedNode(A1), ox.NamedNode(A2)}
-    article_quads = sum(1 for q in store if q.graph_name not in (ONTOLOGY_GRAPH, ox.DefaultGraph()))
+    article_quads = sum(1 for q in store if q.graph_name not in (ONTOLOGY_GRAPH, SUMMARY_GRAPH, ox.DefaultGraph()))
     assert article_quads == sample_quad_count()
     # the ontology is its own graph and says what kg:Enterprise is called
     label = store.query(
@@ -221,7 +222,7 @@ def test_default_graph_is_the_merge_of_the_article_graphs_each_triple_once(sampl
     assert bool(store.query("ASK { GRAPH <%s> { kg:TrainingEvent rdfs:subClassOf kg:Event } }" % ONTOLOGY_IRI,
                             prefixes=prefixes))
     union = {(q.subject, q.predicate, q.object) for q in store
-             if q.graph_name not in (ox.DefaultGraph(), ONTOLOGY_GRAPH)}
+             if q.graph_name not in (ox.DefaultGraph(), ONTOLOGY_GRAPH, SUMMARY_GRAPH)}
     default = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
     assert union == default
 
@@ -251,7 +252,7 @@ def test_failed_load_keeps_the_previous_store(tmp_path: Path, monkeypatch):
     with pytest.raises(RuntimeError):
         load_store(sample_dataset(), target)
     store = open_store(target)
-    assert sum(1 for q in store if q.graph_name not in (ONTOLOGY_GRAPH, ox.DefaultGraph())) == sample_quad_count()
+    assert sum(1 for q in store if q.graph_name not in (ONTOLOGY_GRAPH, SUMMARY_GRAPH, ox.DefaultGraph())) == sample_quad_count()
 
 
 def test_read_only_stores_can_be_opened_twice(sample_store_dir: Path):
@@ -269,11 +270,13 @@ def test_store_from_file_parses_trig_and_adds_the_ontology(tmp_path: Path):
     trig.write_text(SAMPLE_TRIG, encoding="utf-8")
     store = store_from_file(trig)
     assert ox.NamedNode(A1) in set(store.named_graphs())
-    assert ONTOLOGY_GRAPH in set(store.named_graphs())
+    assert {ONTOLOGY_GRAPH, SUMMARY_GRAPH} <= set(store.named_graphs())
     bare = store_from_file(trig, with_ontology=False)
-    named = sum(1 for q in bare if q.graph_name != ox.DefaultGraph())
+    named = sum(1 for q in bare if q.graph_name not in (ox.DefaultGraph(), SUMMARY_GRAPH))
     assert named == sample_quad_count()
     assert ONTOLOGY_GRAPH not in set(bare.named_graphs())
+    as_it_is = store_from_file(trig, with_ontology=False, merge=False)
+    assert set(as_it_is.named_graphs()) == {ox.NamedNode(A1), ox.NamedNode(A2)}
 
 
 def test_store_from_file_reports_syntax_errors_in_one_line(tmp_path: Path):
