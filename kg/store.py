@@ -10,7 +10,9 @@ The store's default graph is the merge of the article graphs, each triple once
 however many articles state it: the same triples as `output/graph.ttl`. Queries
 without `GRAPH` see it; `GRAPH ?g { … }` reaches each article's own graph, and
 `GRAPH <https://w3id.org/kg-news/ontology> { … }` the ontology (class and
-property labels, subclasses). The merge is stored rather than computed with
+property labels, subclasses), and `GRAPH <https://w3id.org/kg-news/summary> { … }`
+counts and orderings over the whole graph, computed whenever a store is made
+(kg.summary), which the aggregating named queries read. The merge is stored rather than computed with
 pyoxigraph's `use_default_graph_as_union=True` because Oxigraph 0.5 repeats a
 triple once per graph that holds it there, so `COUNT`s and listings of shared
 entities came out inflated (Oxigraph issue 1919, fixed after 0.5.13); keeping it
@@ -25,8 +27,9 @@ per million triples, paid once) and fall back to the on-disk store when a folder
 has no snapshot. `kg query`, one query per process, reads the on-disk store.
 
 Loading bypasses rdflib's serializers: rdflib terms are converted to pyoxigraph
-terms directly (with a cache, since entity IRIs repeat) and handed to
-`Store.bulk_extend`, which writes sorted files straight into RocksDB.
+terms directly (with a cache, since entity IRIs repeat) into an in-memory store,
+where the summary is computed; that store is then copied with `Store.bulk_extend`
+(sorted files straight into RocksDB) and dumped as the snapshot.
 """
 from __future__ import annotations
 
