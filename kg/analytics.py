@@ -194,12 +194,16 @@ def graphml_graph(nxg: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
-def graphml_text(graph: Graph) -> str:
-    return "\n".join(nx.generate_graphml(graphml_graph(to_networkx(graph)), encoding="utf-8")) + "\n"
+def graphml_text(graph: Graph | nx.MultiDiGraph) -> str:
+    nxg = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(graph)
+    return "\n".join(nx.generate_graphml(graphml_graph(nxg), encoding="utf-8")) + "\n"
 
 
-def write_graphml(graph: Graph, path: Path) -> Path:
-    """Write the entity graph as GraphML (for Gephi, networkx.read_graphml), atomically."""
+def write_graphml(graph: Graph | nx.MultiDiGraph, path: Path) -> Path:
+    """Write the entity graph (an RDF graph or its projection) as GraphML, atomically.
+
+    GraphML is read by Gephi and `networkx.read_graphml`.
+    """
     return atomic_write_text(Path(path), graphml_text(graph))
 
 

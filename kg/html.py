@@ -62,13 +62,14 @@ FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragin
               '"Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans SC", sans-serif')
 
 
-def write_html(graph: Graph, path: Path, *, overview_limit: int | None = None) -> Path:
-    """Write the interactive graph page for `graph` to `path`, atomically."""
+def write_html(graph: Graph | nx.MultiDiGraph, path: Path, *, overview_limit: int | None = None) -> Path:
+    """Write the interactive graph page for `graph` (or its projection) to `path`, atomically."""
     return atomic_write_text(Path(path), render_html(graph, overview_limit=overview_limit))
 
 
-def render_html(graph: Graph, *, overview_limit: int | None = None, title: str = "知识图谱 Knowledge graph") -> str:
-    nxg = to_networkx(graph)
+def render_html(graph: Graph | nx.MultiDiGraph, *, overview_limit: int | None = None,
+                title: str = "知识图谱 Knowledge graph") -> str:
+    nxg = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(graph)
     data = page_data(nxg, overview_limit=_overview_limit(overview_limit))
     return render_page(data, title=title)
 

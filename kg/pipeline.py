@@ -1,8 +1,9 @@
 """The pipeline: read → normalize → layout → segment+extract → resolve → RDF.
 
     result = build(["seeds/"])
-    result.graph          # rdflib Graph: the union of all articles
-    result.dataset        # rdflib Dataset: one named graph per article
+    result.quads          # pyoxigraph quads: one named graph per article
+    result.triples        # their union, each triple once, in Turtle's order
+    result.graph          # the union as an rdflib Graph (built on first use)
 """
 from __future__ import annotations
 
@@ -15,14 +16,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import Graph
 
 from kg.errors import KgError
 from kg.extract import Extractor
 from kg.layout import split_sentences
 from kg.model import Document
 from kg.normalize import normalize
-from kg.rdf import to_dataset, union_graph
+from kg.rdf import to_quads, to_rdflib, union_triples
 from kg.reader import SourceText, read_inputs
 from kg.resolve import Resolved, Resolver
 
@@ -49,11 +51,15 @@ def make_document(source: SourceText, publication_date: date | None = None) -> D
 class BuildResult:
     documents: list[Document]
     resolved: Resolved
-    dataset: Dataset
+    quads: list[ox.Quad]
+
+    @cached_property
+    def triples(self) -> list[ox.Triple]:
+        return union_triples(self.quads)
 
     @cached_property
     def graph(self) -> Graph:
-        return union_graph(self.dataset)
+        return to_rdflib(self.triples)
 
     def summary(self, written: dict[str, Path] | None = None) -> str:
         classes = Counter(e.cls for e in self.resolved.entities.values())
@@ -61,7 +67,7 @@ class BuildResult:
         lines = [f"articles read: {len(self.documents)}",
                  f"entities: {len(self.resolved.entities)} ("
                  + ", ".join(f"{c} {n}" for c, n in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))) + ")",
-                 f"statements: {len(self.resolved.statements)} ({relations} relations), triples: {len(self.graph)}"]
+                 f"statements: {len(self.resolved.statements)} ({relations} relations), triples: {len(self.triples)}"]
         for name, path in (written or {}).items():
             lines.append(f"wrote {name}: {path}")
         return "\n".join(lines)
@@ -120,4 +126,4 @@ def build(inputs: Iterable[Path | str], publication_date: str | date | None = No
     when = parse_date(publication_date)
     docs = extract_documents(read_inputs(inputs), when, jobs=default_jobs() if jobs is None else jobs)
     resolved = Resolver().resolve(docs)
-    return BuildResult(documents=docs, resolved=resolved, dataset=to_dataset(docs, resolved))
+    return BuildResult(documents=docs, resolved=resolved, quads=to_quads(docs, resolved))

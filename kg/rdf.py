@@ -4,15 +4,22 @@ Each article's triples go to its own named graph (`kgr:article/<id>`), so one
 article can be queried or dropped on its own; Turtle output is their union.
 Every extracted triple gets a `kg:Assertion` with its rule, evidence sentence
 and character offsets in the original text.
+
+The graph is made of pyoxigraph terms (`to_quads`): the store and the Turtle
+writer take them as they are, and making them costs a tenth of what rdflib's
+terms and in-memory store cost. rdflib, the API for the ontology, SHACL and the
+HTML view, gets the union as a `Graph` (`to_rdflib`) when one is wanted.
 """
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterable
 from datetime import date
 from urllib.parse import quote
 
-import pyoxigraph
-from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 
 from kg.model import Document, Entity, Statement
 from kg.resolve import Resolved, article_key
@@ -20,13 +27,12 @@ from kg.vocab import KG, PREFIXES, RESOURCE, bind_prefixes
 
 # Characters an IRI may not hold (RFC 3987) or that would confuse a reader; the
 # rest, Chinese included, stays readable.
-_IRI_UNSAFE = set(' "<>{}|\\^`#?%[]') | {chr(c) for c in range(0x20)}
+_IRI_UNSAFE = re.compile(r'[ "<>{}|\\^`#?%\[\]\x00-\x1f]')
 
 
 def iri(key: str) -> URIRef:
     """The resource IRI for an entity key such as `enterprise/青禾医药`."""
-    safe = "".join(quote(ch, safe="") if ch in _IRI_UNSAFE else ch for ch in key)
-    return URIRef(str(RESOURCE) + safe)
+    return URIRef(str(RESOURCE) + _IRI_UNSAFE.sub(lambda m: quote(m.group(), safe=""), key))
 
 
 def literal(value) -> Literal:
@@ -50,9 +56,57 @@ def _assertion_iri(article_id: str, *parts) -> URIRef:
     return iri(f"{article_key(article_id)}/a/{digest}")
 
 
-def to_dataset(docs: list[Document], resolved: Resolved) -> Dataset:
-    """One named graph per article, with entities, relations, attributes and provenance."""
-    ds = bind_prefixes(Dataset())
+class _Terms:
+    """pyoxigraph terms for the graph, with IRIs cached (entity keys repeat across statements)."""
+
+    def __init__(self) -> None:
+        self._iris: dict[str, ox.NamedNode] = {}
+        self._kg: dict[str, ox.NamedNode] = {}
+
+    def iri(self, key: str) -> ox.NamedNode:
+        node = self._iris.get(key)
+        if node is None:
+            node = self._iris[key] = ox.NamedNode(str(iri(key)))
+        return node
+
+    def kg(self, local: str) -> ox.NamedNode:
+        node = self._kg.get(local)
+        if node is None:
+            node = self._kg[local] = ox.NamedNode(str(getattr(KG, local)))  # a misspelt term fails here
+        return node
+
+
+def ox_literal(value) -> ox.Literal:
+    """`literal(value)` as a pyoxigraph literal."""
+    if isinstance(value, bool):
+        return ox.Literal(str(value))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=_INTEGER)
+    if isinstance(value, float):
+        return ox.Literal(str(literal(value)), datatype=_DECIMAL)
+    if isinstance(value, date):
+        return ox.Literal(value.isoformat(), datatype=_DATE)
+    return ox.Literal(str(value))
+
+
+def zh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
+
+
+_TYPE = ox.NamedNode(str(RDF.type))
+_LABEL = ox.NamedNode(str(RDFS.label))
+_ALT_LABEL = ox.NamedNode(str(SKOS.altLabel))
+_SUBJECT, _PREDICATE, _OBJECT = (ox.NamedNode(str(t)) for t in (RDF.subject, RDF.predicate, RDF.object))
+_INTEGER, _DECIMAL, _DATE = (ox.NamedNode(str(t)) for t in (XSD.integer, XSD.decimal, XSD.date))
+
+
+def to_quads(docs: list[Document], resolved: Resolved) -> list[ox.Quad]:
+    """Every article's triples in its named graph: entities, relations, attributes and provenance.
+
+    Built as pyoxigraph terms (created in Rust, a fraction of the cost of rdflib's),
+    which the Turtle writer and the store take as they are.
+    """
+    terms = _Terms()
     by_article: dict[str, list[Statement]] = {}
     for st in resolved.statements:
         by_article.setdefault(st.article_id, []).append(st)
@@ -60,105 +114,137 @@ def to_dataset(docs: list[Document], resolved: Resolved) -> Dataset:
     for key, ms in resolved.mentions.items():
         for article_id, _ in ms:
             mentioned.setdefault(article_id, set()).add(key)
+    quads: list[ox.Quad] = []
     for doc in docs:
-        graph = ds.graph(iri(article_key(doc.article_id)))
-        article = iri(article_key(doc.article_id))
-        _article(graph, doc, article)
-        sentences = _sentences(graph, doc, article)
+        article = terms.iri(article_key(doc.article_id))
+
+        def add(s, p, o, graph=article):
+            quads.append(ox.Quad(s, p, o, graph))
+
+        _article(add, terms, doc, article)
+        sentences = _sentences(add, terms, doc, article)
         for key in sorted(mentioned.get(doc.article_id, ())):
-            _entity(graph, resolved.entities[key], article)
+            _entity(add, terms, resolved.entities[key], article)
         for st in by_article.get(doc.article_id, []):
-            _statement(graph, st, article, sentences)
-    return ds
+            _statement(add, terms, st, article, sentences)
+    return quads
 
 
-def _article(graph: Graph, doc: Document, article: URIRef) -> None:
-    graph.add((article, RDF.type, KG.Article))
-    graph.add((article, RDFS.label, Literal(doc.headline or doc.article_id, lang="zh")))
+def _article(add, terms: _Terms, doc: Document, article: ox.NamedNode) -> None:
+    add(article, _TYPE, terms.kg("Article"))
+    add(article, _LABEL, zh(doc.headline or doc.article_id))
     if doc.headline:
-        graph.add((article, KG.headline, Literal(doc.headline, lang="zh")))
-    graph.add((article, KG.sourceFile, Literal(doc.path.name)))
+        add(article, terms.kg("headline"), zh(doc.headline))
+    add(article, terms.kg("sourceFile"), ox.Literal(doc.path.name))
     if doc.publication_date:
-        graph.add((article, KG.datePublished, literal(doc.publication_date)))
+        add(article, terms.kg("datePublished"), ox_literal(doc.publication_date))
 
 
-def _sentences(graph: Graph, doc: Document, article: URIRef) -> dict[int, URIRef]:
+def _sentences(add, terms: _Terms, doc: Document, article: ox.NamedNode) -> dict[int, ox.NamedNode]:
     nodes = {}
+    prefix = article_key(doc.article_id)
     for s in doc.sentences:
-        node = iri(f"{article_key(doc.article_id)}/s{s.index}")
+        node = terms.iri(f"{prefix}/s{s.index}")
         a, b = doc.norm.to_original(s.start, s.end)
-        graph.add((node, RDF.type, KG.Sentence))
-        graph.add((node, KG.article, article))
-        graph.add((node, KG.index, literal(s.index)))
-        graph.add((node, KG.text, Literal(doc.norm.original[a:b], lang="zh")))
-        graph.add((node, KG.startOffset, literal(a)))
-        graph.add((node, KG.endOffset, literal(b)))
+        add(node, _TYPE, terms.kg("Sentence"))
+        add(node, terms.kg("article"), article)
+        add(node, terms.kg("index"), ox_literal(s.index))
+        add(node, terms.kg("text"), zh(doc.norm.original[a:b]))
+        add(node, terms.kg("startOffset"), ox_literal(a))
+        add(node, terms.kg("endOffset"), ox_literal(b))
         nodes[s.index] = node
     return nodes
 
 
-def _entity(graph: Graph, entity: Entity, article: URIRef) -> None:
-    node = iri(entity.key)
-    graph.add((node, RDF.type, class_iri(entity.cls)))
+def _entity(add, terms: _Terms, entity: Entity, article: ox.NamedNode) -> None:
+    node = terms.iri(entity.key)
+    add(node, _TYPE, terms.kg(entity.cls))
     if entity.subclass:
-        graph.add((node, RDF.type, class_iri(entity.subclass)))
-    graph.add((node, RDFS.label, Literal(entity.label, lang="zh")))
+        add(node, _TYPE, terms.kg(entity.subclass))
+    add(node, _LABEL, zh(entity.label))
     for alt in entity.alt_labels:
-        graph.add((node, SKOS.altLabel, Literal(alt, lang="zh")))
-    graph.add((node, KG.mentionedIn, article))
+        add(node, _ALT_LABEL, zh(alt))
+    add(node, terms.kg("mentionedIn"), article)
 
 
-def _statement(graph: Graph, st: Statement, article: URIRef, sentences: dict[int, URIRef]) -> None:
-    subject = iri(st.subject)
+def _statement(add, terms: _Terms, st: Statement, article: ox.NamedNode,
+               sentences: dict[int, ox.NamedNode]) -> None:
+    subject = terms.iri(st.subject)
     if st.predicate == "type":
-        predicate, obj = RDF.type, class_iri(st.obj)
+        predicate, obj = _TYPE, terms.kg(st.obj)
     else:
-        predicate = getattr(KG, st.predicate)
-        obj = iri(st.obj) if st.is_relation else literal(st.obj)
-    graph.add((subject, predicate, obj))
-    node = _assertion_iri(st.article_id, st.subject, st.predicate, st.obj, st.start, st.end, st.rule)
-    graph.add((node, RDF.type, KG.Assertion))
-    graph.add((node, RDF.subject, subject))
-    graph.add((node, RDF.predicate, predicate))
-    graph.add((node, RDF.object, obj))
-    graph.add((node, KG.article, article))
+        predicate = terms.kg(st.predicate)
+        obj = terms.iri(st.obj) if st.is_relation else ox_literal(st.obj)
+    add(subject, predicate, obj)
+    node = ox.NamedNode(str(_assertion_iri(st.article_id, st.subject, st.predicate, st.obj, st.start, st.end,
+                                           st.rule)))
+    add(node, _TYPE, terms.kg("Assertion"))
+    add(node, _SUBJECT, subject)
+    add(node, _PREDICATE, predicate)
+    add(node, _OBJECT, obj)
+    add(node, terms.kg("article"), article)
     if st.sentence in sentences:
-        graph.add((node, KG.sentence, sentences[st.sentence]))
-    graph.add((node, KG.startOffset, literal(st.start)))
-    graph.add((node, KG.endOffset, literal(st.end)))
-    graph.add((node, KG.rule, Literal(st.rule)))
+        add(node, terms.kg("sentence"), sentences[st.sentence])
+    add(node, terms.kg("startOffset"), ox_literal(st.start))
+    add(node, terms.kg("endOffset"), ox_literal(st.end))
+    add(node, terms.kg("rule"), ox.Literal(st.rule))
 
 
-def union_graph(ds: Dataset) -> Graph:
-    """All articles' triples in one graph (what graph.ttl holds)."""
-    graph = bind_prefixes(Graph())
-    # A set first: the same triple in several article graphs is added once, and
-    # addN skips the per-triple event machinery of Graph.add.
-    triples = {(s, p, o) for g in ds.graphs() for s, p, o in g if g.identifier != ds.default_graph.identifier}
-    triples |= set(ds.default_graph)
-    graph.addN((s, p, o, graph) for s, p, o in triples)
-    return graph
+def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """The articles' triples, each once however many articles state it, in Turtle's order.
+
+    Sorted as N-Triples lines (subject, then predicate, then object), so that a
+    subject's triples group and the same input always gives the same bytes.
+    """
+    return sorted({q.triple for q in quads}, key=str)
+
+
+def turtle(triples: Iterable[ox.Triple]) -> bytes:
+    """Turtle for `triples` in the order given (see `union_triples`), by Oxigraph's serializer."""
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def serialize_turtle(graph: Graph) -> bytes:
-    """Turtle, byte for byte the same for the same triples.
+    """Turtle for an rdflib graph, byte for byte the same for the same triples."""
+    return turtle(union_triples(ox.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in graph))
 
-    Triples are sorted (so subjects group and runs repeat exactly) and written by
-    Oxigraph's serializer, about twenty times faster than rdflib's on large graphs.
-    """
-    rows = sorted(graph, key=lambda t: (str(t[0]), str(t[1]), t[2].n3()))
-    triples = (pyoxigraph.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in rows)
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+
+def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
+    """An rdflib graph of `triples` (for the HTML view, GraphML and rdflib users)."""
+    graph = bind_prefixes(Graph())
+    cache: dict = {}
+
+    def term(t):
+        converted = cache.get(t)
+        if converted is None:
+            if isinstance(t, ox.NamedNode):
+                converted = URIRef(t.value)
+            elif isinstance(t, ox.BlankNode):
+                converted = BNode(t.value)
+            elif t.language:
+                converted = Literal(t.value, lang=t.language)
+            elif t.datatype == _STRING:
+                converted = Literal(t.value)
+            else:
+                converted = Literal(t.value, datatype=URIRef(t.datatype.value))
+            cache[t] = converted
+        return converted
+
+    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)
+    return graph
+
+
+_STRING = ox.NamedNode(str(XSD.string))
 
 
 def _ox(term):
     if isinstance(term, URIRef):
-        return pyoxigraph.NamedNode(str(term))
+        return ox.NamedNode(str(term))
     if isinstance(term, Literal):
         if term.language:
-            return pyoxigraph.Literal(str(term), language=term.language)
+            return ox.Literal(str(term), language=term.language)
         if term.datatype:
-            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
-        return pyoxigraph.Literal(str(term))
-    return pyoxigraph.BlankNode(str(term))
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    return ox.BlankNode(str(term))

@@ -33,7 +33,6 @@ where the summary is computed; that store is then copied with `Store.bulk_extend
 """
 from __future__ import annotations
 
-from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -130,15 +129,6 @@ def rdflib_quads(dataset: Dataset | Graph) -> Iterator[ox.Quad]:
             yield ox.Quad(convert.node(s), convert.node(p), convert.term(o), ox.DefaultGraph())
 
 
-def with_merge(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
-    """Each quad, and an article graph's triple again in the default graph (the store deduplicates)."""
-    default = ox.DefaultGraph()
-    for quad in quads:
-        yield quad
-        if quad.graph_name != default and quad.graph_name not in NON_ARTICLE_GRAPHS:
-            yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
-
-
 def ontology_quads() -> list[ox.Quad]:
     """ontology/kg.ttl as quads in the graph <https://w3id.org/kg-news/ontology>."""
     with open(ontology_file(), "rb") as handle:
@@ -152,7 +142,7 @@ def add_ontology(store: ox.Store) -> None:
 
 
 def merge_into_default(store: ox.Store) -> None:
-    """Copy the article graphs' triples into the default graph (for stores loaded from files)."""
+    """Copy the article graphs' triples into the default graph (each triple once: a store is a set)."""
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g NOT IN (%s, %s)) }"
                  % (ONTOLOGY_GRAPH, SUMMARY_GRAPH))
 
@@ -177,14 +167,16 @@ def write_store_from_quads(quads: Iterable[ox.Quad], path: Path, *, with_ontolog
     """
     path = Path(path)
     memory = ox.Store()
-    memory.bulk_extend(with_merge(chain(quads, ontology_quads()) if with_ontology else quads))
+    memory.bulk_extend(quads if isinstance(quads, list) else list(quads))
+    if with_ontology:
+        add_ontology(memory)
+    merge_into_default(memory)  # in Oxigraph, not quad by quad in Python
     add_summary(memory)
     with atomic_directory(path) as tmp:
         disk = ox.Store(str(tmp))
         try:
-            disk.bulk_extend(memory)
+            disk.bulk_extend(memory)  # sorted files straight into RocksDB; no compaction needed after
             disk.flush()
-            disk.optimize()
         finally:
             del disk  # closes RocksDB before the folder is renamed
         if snapshot:

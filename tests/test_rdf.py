@@ -2,6 +2,7 @@
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph
@@ -85,9 +86,15 @@ def test_identical_turtle_across_processes(folder):
     assert outputs[0] == outputs[1]
 
 
-def test_dataset_has_a_named_graph_per_article(result):
-    names = {str(g.identifier) for g in result.dataset.graphs() if len(g)}
-    assert {str(RESOURCE) + "article/a", str(RESOURCE) + "article/b"} <= names
+def test_quads_have_a_named_graph_per_article_and_turtle_is_their_union(result):
+    names = {q.graph_name.value for q in result.quads}
+    assert names == {str(RESOURCE) + "article/a", str(RESOURCE) + "article/b"}
+    # a triple both articles state (an entity's label) is in both graphs, once in the union
+    per_graph = Counter(q.triple for q in result.quads)
+    shared = [t for t, n in per_graph.items() if n == 2]
+    assert shared
+    assert len(result.triples) == len(per_graph) == len(result.graph)
+    assert set(result.triples) == set(per_graph)
 
 
 def assertions_for(graph, s, p, o):

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from test_store import SAMPLE_TRIG
 
 from kg.store import PREFIX_MAP, add_ontology, merge_into_default
 from kg.summary import SUMMARY_GRAPH, add_summary, summary_quads
-from test_store import SAMPLE_TRIG
 
 # The same questions asked of the triples directly (how the named queries read before the summary).
 DIRECT = {
