@@ -32,6 +32,9 @@ from kg.segment import Segmenter, Token, default_segmenter
 CJK = "\u4e00-\u9fff"
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『\"", "”’」』\""
 CLAUSE_BREAK = set(",;:。!?()")
+CLAUSE_BREAK_RE = re.compile("[,;:。!?()]")
+# Quotes that nest (the straight " cannot tell opening from closing, so it does not count).
+CURLY_QUOTE = re.compile("[{}]".format("".join(sorted(set(OPEN_QUOTES + CLOSE_QUOTES) - {'"'}))))
 # Dictionary tags that never sit inside a name (verbs, prepositions, particles, numerals …).
 STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f m q y e o ad vd df dg tg mq vg".split())
 PLACE_TAGS = frozenset({"ns", "nr", "nz", "nrt", "j", None})
@@ -61,6 +64,26 @@ ADVERBS = re.compile(r"[已先后成功率共同联合正式还也都再将今�
 DEPARTMENT = re.compile(r"[\u4e00-\u9fff]{1,6}(?:部|处|科|室|中心|办公室)")
 # Nouns that, right after a quoted name, are part of it (“一把手”工程); 品牌 and 载体 are not.
 NAME_FORMING_CUE = re.compile(r"工程|计划|行动|工作法|机制|模式|制度")
+
+# Shapes of words and spans, compiled once (they are tried on every token or sentence).
+HAN_WORD = re.compile(rf"[{CJK}]+")
+HAN_WORD_2_TO_4 = re.compile(rf"[{CJK}]{{2,4}}")
+NAME_CHARACTER = re.compile(rf"[{CJK}A-Za-z0-9·]")
+HAN_OR_LATIN_RUN = re.compile(rf"[{CJK}A-Za-z]+")
+# 青禾、远澜、海岚: a run of items joined by the enumeration comma.
+ENUMERATION_RUN = re.compile(rf"[{CJK}A-Za-z0-9“”()]+(?:、[{CJK}A-Za-z0-9“”()]+)+")
+# What follows a list of names and says what they are: 等15家企业, 共9家单位.
+ENUMERATION_HEAD = re.compile(rf"(?:等|共)?(?:{NUMBER}(?:余|多)?[家个名位])?([{CJK}]{{0,5}}?)(企业|公司|单位|机构)")
+# …的 after a list: the list is where a group comes from (15家企业的青年人才).
+AFFILIATION_OF_LIST = re.compile(rf"(?:等)?(?:{NUMBER}(?:余|多)?[家个])?(?:企业|公司|单位)?的")
+# 由A和B共同举办: the organizers of an event.
+JOINT_ORGANIZERS = re.compile(r"由(.+?)(?:共同|联合)?(?:主办|举办|承办|组织|召开|举行|发起)")
+# Between groups that together take part: 青年人才、技术骨干, 党员以及职工.
+GROUP_CHAIN_GAP = re.compile(r"[“”\s]*|(?:、|以及|和|及|与)[^,;:。、“”]{0,6}")
+QUOTED_SPAN = re.compile(r"“[^”]*”")
+MOTION_BEFORE = re.compile(r"(赴|前往|走进|来到|到)$")
+# 聚焦生物医药产业: the industry an agent focuses on.
+FOCUS_INDUSTRY = re.compile(rf"(?:聚焦|围绕|发展|深耕|专注)([{CJK}]{{2,8}}?(?:产业链|产业))")
 
 # Verbs that found, send or hire: the relation each gives and the classes its object may have.
 FOUNDING = {
@@ -102,6 +125,7 @@ class Extractor:
         self.includes = re.compile(alternation(self.trig["include"]))
         self.honour_before = re.compile(f"(?:{alternation(self.trig['honour'])})$")
         self.held = re.compile(alternation(self.trig["hold"]))
+        self.held_somewhere = re.compile(rf"[在于][^,。]{{1,20}}({self.held.pattern})")  # 在会议中心举行
         self.launch_verb = re.compile(alternation(self.trig["launch"]))
         # between a founded alliance and its verb: 宣布成立, 在区党群服务中心揭牌成立
         self.founded_gap = re.compile(
@@ -238,16 +262,19 @@ class _Run:
         """The clause around `pos`: between clause punctuation outside quotes."""
         s = view.sentence
         if view.breaks is None:
-            view.breaks = []
-            depth = 0
-            for i in range(s.start, s.end):
-                ch = self.text[i]
-                if ch in OPEN_QUOTES and ch != '"':
-                    depth += 1
-                elif ch in CLOSE_QUOTES and ch != '"':
-                    depth = max(0, depth - 1)
-                elif depth == 0 and ch in CLAUSE_BREAK:
-                    view.breaks.append(i)
+            if CURLY_QUOTE.search(self.text, s.start, s.end):
+                view.breaks = []
+                depth = 0
+                for i in range(s.start, s.end):
+                    ch = self.text[i]
+                    if ch in OPEN_QUOTES and ch != '"':
+                        depth += 1
+                    elif ch in CLOSE_QUOTES and ch != '"':
+                        depth = max(0, depth - 1)
+                    elif depth == 0 and ch in CLAUSE_BREAK:
+                        view.breaks.append(i)
+            else:  # most sentences quote nothing: one regex pass
+                view.breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(self.text, s.start, s.end)]
         k = bisect_left(view.breaks, pos)
         start = view.breaks[k - 1] + 1 if k > 0 else s.start
         end = view.breaks[k] if k < len(view.breaks) else s.end
@@ -286,7 +313,7 @@ class _Run:
             place_noun = (allowed_tags is ZONE_PREFIX_TAGS and tok.tag == "n"
                           and tokens[i + 1].word in self.ex.specific_zone_heads)
             if (stop_tags is COMPANY_STOP_TAGS and tok.word == ")" and i >= 2 and tokens[i - 2].word == "("
-                    and re.fullmatch(rf"[{CJK}]{{2,4}}", tokens[i - 1].word)):
+                    and HAN_WORD_2_TO_4.fullmatch(tokens[i - 1].word)):
                 start = tokens[i - 2].start  # 某某太阳能(眉山)有限公司: a place in brackets is part of the name
                 skip_to = i - 2
                 continue
@@ -307,7 +334,7 @@ class _Run:
                         or (tok.tag in VERBAL_TAGS and not verbal and stop_tags is STOP_TAGS)
                         or (allowed_tags is not None and tok.tag not in allowed_tags and not place_noun
                             and tok.word not in ADMIN_WORDS and tok.word not in self.lex.zone_suffixes)
-                        or tok.word in self.ex.all_triggers or not re.match(rf"[{CJK}A-Za-z0-9·]", tok.word)):
+                        or tok.word in self.ex.all_triggers or not NAME_CHARACTER.match(tok.word)):
                     break
             if tokens[head_index].end - tok.start - quoted > limit:
                 break
@@ -321,7 +348,7 @@ class _Run:
         start = view.tokens[head].start
         for i in range(head - 1, max(-1, head - 4), -1):
             tok = view.tokens[i]
-            if tok.tag in ("n", "vn", "ns", "nz", "nr", None) and re.fullmatch(rf"[{CJK}]+", tok.word) \
+            if tok.tag in ("n", "vn", "ns", "nz", "nr", None) and HAN_WORD.fullmatch(tok.word) \
                     and tok.word not in self.lex.boundaries and tok.word not in self.ex.all_triggers:
                 start = tok.start
             else:
@@ -394,7 +421,7 @@ class _Run:
             relation = self.lex.byline_roles[role.group(1)]
             stop = roles[i + 1].start() if i + 1 < len(roles) else len(block)
             names = block[role.end():stop]
-            for name in re.finditer(rf"[{CJK}A-Za-z]+", names):
+            for name in HAN_OR_LATIN_RUN.finditer(names):
                 start, end = offset + role.end() + name.start(), offset + role.end() + name.end()
                 if relation == "publisher":
                     self.publisher(view, start, end)
@@ -462,7 +489,7 @@ class _Run:
         s = view.sentence
         text = self.text
         # items may hold a bracketed place: 某某太阳能(眉山)有限公司
-        for run in re.finditer(rf"[{CJK}A-Za-z0-9“”()]+(?:、[{CJK}A-Za-z0-9“”()]+)+", s.text):
+        for run in ENUMERATION_RUN.finditer(s.text):
             if "“" in run.group() or "”" in run.group():
                 continue  # quoted lists are slogans, not names
             start0 = s.start + run.start()
@@ -478,7 +505,7 @@ class _Run:
                     b = self.trim_right_to_name(view, a, b)
                 items.append((a, b))
             after = text[items[-1][1]:s.end]
-            head = re.match(rf"(?:等|共)?(?:{NUMBER}(?:余|多)?[家个名位])?([{CJK}]{{0,5}}?)(企业|公司|单位|机构)", after)
+            head = ENUMERATION_HEAD.match(after)
             if head and head.group(1) and any(
                     t.tag in ("v", "p", "uj") for t in view.tokens
                     if items[-1][1] + head.start(1) <= t.start < items[-1][1] + head.end(1)):
@@ -552,14 +579,14 @@ class _Run:
                 # 赴杭州未来科技城: place words before a named place belong to it
                 where = min(named, key=lambda m: (m.start, -m.end))
                 lead = [t for t in tokens[i + 1:j] if t.end <= where.start]
-                if lead and all(t.tag in PLACE_TAGS | {"t"} and re.fullmatch(rf"[{CJK}]+", t.word) for t in lead):
+                if lead and all(t.tag in PLACE_TAGS | {"t"} and HAN_WORD.fullmatch(t.word) for t in lead):
                     where = self.add(span_start, where.end, PLACE, view, "place.after_motion_verb") or where
                 if where.start == span_start:
                     self.destinations.add(where.span)
                 continue
             first = run_end = None
             for k in range(i + 1, j):  # 赴红色教育基地井冈山 → the first run of place words: 井冈山
-                placey = tokens[k].tag in PLACE_TAGS and len(tokens[k].word) > 1 and re.fullmatch(rf"[{CJK}]+", tokens[k].word)
+                placey = tokens[k].tag in PLACE_TAGS and len(tokens[k].word) > 1 and HAN_WORD.fullmatch(tokens[k].word)
                 if placey:
                     first = k if first is None else first
                     run_end = k
@@ -728,7 +755,7 @@ class _Run:
             a = tok.start
             if len(tok.word) == len(head) and i > 0:
                 prev = view.tokens[i - 1]
-                if prev.tag in ("n", "nz", "j", None) and re.fullmatch(rf"[{CJK}]{{2,4}}", prev.word) \
+                if prev.tag in ("n", "nz", "j", None) and HAN_WORD_2_TO_4.fullmatch(prev.word) \
                         and prev.word not in self.lex.boundaries:
                     a = prev.start
             if tok.end - a > len(head):
@@ -743,7 +770,7 @@ class _Run:
                    for m in self.mentions if m.sentence == s.index):
                 continue  # part of a longer name
             after = text[b:s.end]
-            if after[:1] and re.match(rf"[{CJK}]", after[0]) and not self.ex.initiative_cue.match(after) \
+            if after[:1] and HAN_WORD.match(after[0]) and not self.ex.initiative_cue.match(after) \
                     and not re.match(r"(工作|活动|行动)", after) and not after.startswith(("等", "三", "两", "四")) \
                     and not re.match(r"[促推助成为在]", after[0]):
                 continue  # “两新”组织: the quote starts a longer name
@@ -771,7 +798,7 @@ class _Run:
                     if tok.start == a and tok.tag in ("ns", "nr") and tok.end < offset + m.end(2) - 2:
                         a = tok.end
                 self.add(a, offset + m.end(), INDUSTRY, view, "industry.in_alliance_name")
-        for m in re.finditer(rf"(?:聚焦|围绕|发展|深耕|专注)([{CJK}]{{2,8}}?(?:产业链|产业))", s.text):
+        for m in FOCUS_INDUSTRY.finditer(s.text):
             a, b = s.start + m.start(1), s.start + m.end(1)
             self.add(a, b, INDUSTRY, view, "industry.after_focus_verb")
 
@@ -864,9 +891,9 @@ class _Run:
             cb = self.clause_bounds(view, ev.start)
             window = text[cb[0]:ev.start]
             after = text[ev.end:cb[1]]
-            organized = ev.rule == "event.launch" or self.ex.organize_re.search(window) or re.match(
-                rf"[在于][^,。]{{1,20}}({self.ex.held.pattern})", after) or self.ex.held.match(after)
-            joint = re.search(rf"由(.+?)(?:共同|联合)?(?:主办|举办|承办|组织|召开|举行|发起)", text[s.start:ev.start])
+            organized = (ev.rule == "event.launch" or self.ex.organize_re.search(window)
+                         or self.ex.held_somewhere.match(after) or self.ex.held.match(after))
+            joint = JOINT_ORGANIZERS.search(text[s.start:ev.start])
             if joint:
                 for agent in ms:
                     if agent.cls in AGENT_CLASSES and s.start + joint.start(1) <= agent.start and agent.end <= s.start + joint.end(1):
@@ -943,7 +970,7 @@ class _Run:
         pos = anchor
         for g in sorted((g for g in groups if g.end <= anchor), key=lambda g: -g.end):
             gap = text[g.end:pos]
-            if re.fullmatch(r"[“”\s]*|(?:、|以及|和|及|与)[^,;:。、“”]{0,6}", gap) or (not chain and re.fullmatch(r"“[^”]*”", gap)):
+            if GROUP_CHAIN_GAP.fullmatch(gap) or (not chain and QUOTED_SPAN.fullmatch(gap)):
                 chain.append(g)
                 pos = g.start
             else:
@@ -965,7 +992,7 @@ class _Run:
             before = text[max(s.start, m.start - 3):m.start]
             held_at = self.ex.held.match(text, m.end) or (
                 ev.rule == "event.launch" and m.end <= ev.start)  # X在Y揭牌成立
-            if m.span in self.destinations or re.search(r"(赴|前往|走进|来到|到)$", before) or (
+            if m.span in self.destinations or MOTION_BEFORE.search(before) or (
                     re.search(r"在$", before) and held_at):
                 self.fact(ev, "location", m, view, "event.location.after_verb")
 
@@ -1120,7 +1147,7 @@ class _Run:
             end = items[-1][1]
             after = text[end:s.end]
             groups = [g for g in ms if g.cls == GROUP and g.start >= end and g.start - end <= 16]
-            affiliated = re.match(rf"(?:等)?(?:{NUMBER}(?:余|多)?[家个])?(?:企业|公司|单位)?的", after)
+            affiliated = AFFILIATION_OF_LIST.match(after)
             if groups and affiliated:
                 group = min(groups, key=lambda g: g.start)
                 for m in run:

@@ -59,6 +59,7 @@ class Resolver:
         self.legal_forms = re.compile(f"(?:{alternation(lex.strong_enterprise_suffixes)})$")
         self.provinces = re.compile(f"^(?:{alternation(lex.words('provinces.txt'))})(?:省|市|自治区)?")
         self.industry_modifiers = re.compile(f"(?:{alternation(lex.words('industry_modifiers.txt'))})(?=产业)")
+        self._zone_canonical: dict[str, str] = {}
 
     # -------------------------------------------------------------- keys
 
@@ -72,12 +73,16 @@ class Resolver:
 
     def zone_canonical(self, label: str) -> str:
         """苏州澜江经济开发区 → 澜江经开区: abbreviate, then drop leading place words while a name remains."""
-        key = zone_key(label, self.lex)
-        while True:
-            stripped = self.strip_place_word(key)
-            if stripped == key or self.is_generic_zone(stripped):
-                return key
-            key = stripped
+        canonical = self._zone_canonical.get(label)
+        if canonical is None:  # the same zone names come back in article after article
+            key = zone_key(label, self.lex)
+            while True:
+                stripped = self.strip_place_word(key)
+                if stripped == key or self.is_generic_zone(stripped):
+                    break
+                key = stripped
+            canonical = self._zone_canonical[label] = key
+        return canonical
 
     def same_zone_fuller(self, key: str, keys: set[str]) -> str:
         """南通开发区 is 南通经开区 (or 南通高新区) when the article names that one too."""
