@@ -48,7 +48,7 @@ COMPANY_STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f".split())
 # Zones are named after places: 云溪市东港工业园, 澜江经开区北塘园区.
 ZONE_PREFIX_TAGS = frozenset({"ns", "nr", "nrt", "nz", "eng", None})
 ADMIN_WORDS = frozenset({"市", "省", "区", "县", "镇", "州", "乡"})
-NUMBER = rf"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
+NUMBER = rf"(?:\d+(?:\.\d+)?[千万]?|[零〇一二两三四五六七八九十百千万]+)"
 DATE = re.compile(
     rf"(?:(?P<year>\d{{4}})年)?(?P<month>\d{{1,2}})月(?P<day>\d{{1,2}})日"
     rf"(?:\s*[—\-~至到]\s*(?:(?P<month2>\d{{1,2}})月)?(?P<day2>\d{{1,2}})日)?"
@@ -76,6 +76,8 @@ ENUMERATION_RUN = re.compile(rf"[{CJK}A-Za-z0-9“”()]+(?:、[{CJK}A-Za-z0-9�
 ENUMERATION_HEAD = re.compile(rf"(?:等|共)?(?:{NUMBER}(?:余|多)?[家个名位])?([{CJK}]{{0,5}}?)(企业|公司|单位|机构)")
 # …的 after a list: the list is where a group comes from (15家企业的青年人才).
 AFFILIATION_OF_LIST = re.compile(rf"(?:等)?(?:{NUMBER}(?:余|多)?[家个])?(?:企业|公司|单位)?的")
+# 等 or 共 closing a list (A、B等15家, A、B共9家), not 共同 (jointly).
+LIST_TOTAL = re.compile(r"等|共(?!同)")
 # 由A和B共同举办: the organizers of an event.
 JOINT_ORGANIZERS = re.compile(r"由(.+?)(?:共同|联合)?(?:主办|举办|承办|组织|召开|举行|发起)")
 # Between groups that together take part: 青年人才、技术骨干, 党员以及职工.
@@ -663,6 +665,8 @@ class _Run:
         s = view.sentence
         for m in self.ex.titled_person.finditer(s.text):
             start, end = s.start + m.start("name"), s.start + m.end("name")
+            if self.ex.segmenter.tags.get(m.group("name"), "nr")[:2] != "nr":
+                continue  # a common word after a title (轮值主席单位: 单 is a surname, 单位 no name)
             person = self.add(start, end, PERSON, view, "person.after_title")
             if person is None:
                 continue
@@ -895,8 +899,10 @@ class _Run:
                          or self.ex.held_somewhere.match(after) or self.ex.held.match(after))
             joint = JOINT_ORGANIZERS.search(text[s.start:ev.start])
             if joint:
-                for agent in ms:
-                    if agent.cls in AGENT_CLASSES and s.start + joint.start(1) <= agent.start and agent.end <= s.start + joint.end(1):
+                a, b = s.start + joint.start(1), s.start + joint.end(1)
+                named = [m for m in ms if m.cls in AGENT_CLASSES and a <= m.start and m.end <= b]
+                for agent in named:  # 云溪高新区管委会 organizes, not the 云溪高新区 inside its name
+                    if not any(o is not agent and o.start <= agent.start and agent.end <= o.end for o in named):
                         self.fact(ev, "organizer", agent, view, "event.organizer.joint")
             elif organized:
                 agent, how = self.agent_for(view, ev.start)
@@ -1114,13 +1120,17 @@ class _Run:
                 employers += [m for m in ms if m.cls == ORGANIZATION and m.end == tstart + len(organ.group())]
             for employer in employers:
                 self.fact(person, "worksFor", employer, view, "person.works_for_before_title")
-        for person in (m for m in ms if m.cls == PERSON):
+        # people, and companies or bodies elected to a chair (远澜新材料有限公司当选轮值主席单位)
+        for person in (m for m in ms if m.cls in (PERSON, ENTERPRISE, ORGANIZATION)):
             cb = self.clause_bounds(view, person.start)
             elected = self.ex.elected.match(text[person.end:cb[1]])
             alliance = self.alliance_in_focus(view, ms) or self.focus_alliance
-            if elected and alliance is not None:
-                self.fact(person, "memberOf", alliance, view, "person.alliance_role")
-                self.fact(person, "role", elected.group(1), view, "person.alliance_role", (person.start, person.end + elected.end()))
+            rule = "person.alliance_role" if person.cls == PERSON else "member.alliance_role"
+            if elected and alliance is not None and alliance is not person:
+                self.fact(person, "memberOf", alliance, view, rule)
+                self.fact(person, "role", elected.group(1), view, rule, (person.start, person.end + elected.end()))
+                continue
+            if person.cls != PERSON:
                 continue
             for alliance in ms:
                 if alliance.cls == ALLIANCE and person.end <= alliance.start < cb[1]:
@@ -1152,7 +1162,7 @@ class _Run:
                 group = min(groups, key=lambda g: g.start)
                 for m in run:
                     self.fact(group, "affiliation", m, view, "group.affiliation.enumeration")
-            elif groups and re.match(r"(?:等|共)", after):
+            elif groups and LIST_TOTAL.match(after):
                 group = min(groups, key=lambda g: g.start)
                 for m in run:
                     self.fact(m, "memberOf", group, view, "member.enumerated_in_group")

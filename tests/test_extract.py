@@ -259,6 +259,24 @@ CASES = [
          ("DevelopmentZone", "云溪经开区"), ("Event", "银企对接会"), ("Initiative", "人才招聘周")},
         set(),
         id="list-with-glued-deng-and-side-by-side-quoted-names"),
+    pytest.param(
+        "5月12日,由澜江高新区管委会、澜江市人才工作领导小组办公室共同主办的青年人才创新创业大赛在澜江科技会展中心开幕。",
+        {("Event", "青年人才创新创业大赛"), ("Place", "澜江科技会展中心"), ("Organization", "澜江高新区管委会")},
+        {("青年人才创新创业大赛", "organizer", "澜江高新区管委会"),
+         ("青年人才创新创业大赛", "organizer", "澜江市人才工作领导小组办公室"),
+         ("青年人才创新创业大赛", "location", "澜江科技会展中心"),
+         ("青年人才创新创业大赛", "date", date(2024, 5, 12))},
+        id="competition-with-joint-organizers-opening-at-a-venue"),
+    pytest.param(
+        "近年来,云溪经开区累计引进各类人才1.2万余名。",
+        {("TalentGroup", "各类人才")},
+        {("各类人才", "count", 12000), ("各类人才", "countQualifier", "余")},
+        id="count-in-digits-and-wan"),
+    pytest.param(
+        "8月20日,青川产业链党建联盟召开成员大会,远澜新材料有限公司当选新一届轮值主席单位。",
+        {("Enterprise", "远澜新材料有限公司"), ("Alliance", "青川产业链党建联盟")},
+        {("远澜新材料有限公司", "role", "轮值主席"), ("远澜新材料有限公司", "memberOf", "青川产业链党建联盟")},
+        id="company-elected-to-a-rotating-chair"),
 ]
 
 
