@@ -76,6 +76,8 @@ ENUMERATION_RUN = re.compile(rf"[{CJK}A-Za-z0-9“”()]+(?:、[{CJK}A-Za-z0-9�
 ENUMERATION_HEAD = re.compile(rf"(?:等|共)?(?:{NUMBER}(?:余|多)?[家个名位])?([{CJK}]{{0,5}}?)(企业|公司|单位|机构)")
 # …的 after a list: the list is where a group comes from (15家企业的青年人才).
 AFFILIATION_OF_LIST = re.compile(rf"(?:等)?(?:{NUMBER}(?:余|多)?[家个])?(?:企业|公司|单位)?的")
+# The title of a document, a law or a publication: 《…》.
+BOOK_TITLE = re.compile(r"《[^《》\n]{1,60}》")
 # 等 or 共 closing a list (A、B等15家, A、B共9家), not 共同 (jointly).
 LIST_TOTAL = re.compile(r"等|共(?!同)")
 # 由A和B共同举办: the organizers of an event.
@@ -722,7 +724,11 @@ class _Run:
             elif tok.word in OPEN_QUOTES and tok.word != '"':
                 in_quote = False
             elif not in_quote:
-                quoted_compound = tok.tag == "v" and i > 0 and tokens[i - 1].word in CLOSE_QUOTES  # “…”实践活动
+                # “…”实践活动, “…”首批发放仪式: what follows a quoted name belongs to the event's name
+                after_quote = i > 0 and (tokens[i - 1].word in CLOSE_QUOTES or (
+                    tokens[i - 1].tag == "m" and i > 1 and tokens[i - 2].word in CLOSE_QUOTES))
+                quoted_compound = (tok.tag == "v" and after_quote) or (
+                    tok.tag == "m" and i > 0 and tokens[i - 1].word in CLOSE_QUOTES and tokens[i + 1].tag == "v")
                 # 科技创新大会: a noun + verb compound names what the event is about
                 noun_verb = (tok.tag == "v" and i > 0 and tokens[i - 1].tag in ("n", "nz", "j", "vn")
                              and tok.word not in self.ex.all_triggers and tok.word not in self.lex.boundaries
@@ -809,10 +815,17 @@ class _Run:
     # ---------------------------------------------------------- tidying up
 
     def drop_nested(self) -> None:
-        """Within a class, a mention inside a longer one of the same class is a part of it."""
+        """Within a class, a mention inside a longer one of the same class is a part of it.
+
+        Names inside a document's title (《…高层次人才引进办法》) are part of the title, not
+        things the article speaks of; a byline's outlet (来源:《…日报》) is.
+        """
         keep = []
         by_class: dict[str, list[Mention]] = {}
+        titles = [t.span() for t in BOOK_TITLE.finditer(self.text)]
         for m in self.mentions:
+            if titles and not m.rule.startswith("byline") and any(a < m.start and m.end < b for a, b in titles):
+                continue
             by_class.setdefault(m.cls, []).append(m)
         for cls, ms in by_class.items():
             for m in ms:

@@ -277,7 +277,29 @@ CASES = [
         {("Enterprise", "远澜新材料有限公司"), ("Alliance", "青川产业链党建联盟")},
         {("远澜新材料有限公司", "role", "轮值主席"), ("远澜新材料有限公司", "memberOf", "青川产业链党建联盟")},
         id="company-elected-to-a-rotating-chair"),
+    pytest.param(
+        "会上,青川产业链党建联盟选举启航电子股份有限公司党委书记吴海涛为联盟首任主席。",
+        {("Person", "吴海涛"), ("Alliance", "青川产业链党建联盟")},
+        {("吴海涛", "role", "主席"), ("吴海涛", "memberOf", "青川产业链党建联盟"), ("吴海涛", "jobTitle", "党委书记")},
+        id="elected-as-first-chair-with-wei"),
+    pytest.param(
+        "截至10月底,云溪经开区新引进博士研究生46人、硕士研究生320余人。海岚能源有限公司研发总监孙明远说,政策很给力。",
+        {("TalentGroup", "博士研究生"), ("TalentGroup", "硕士研究生")},
+        {("博士研究生", "count", 46), ("硕士研究生", "count", 320), ("硕士研究生", "countQualifier", "余"),
+         ("孙明远", "jobTitle", "研发总监"), ("孙明远", "worksFor", "海岚能源有限公司")},
+        id="graduates-counted-after-the-noun-and-a-compound-title"),
+    pytest.param(
+        "10月18日上午,云溪经开区举行“云溪人才卡”首批发放仪式。",
+        {("Event", "云溪人才卡首批发放仪式")},
+        {("云溪人才卡首批发放仪式", "organizer", "云溪经开区")},
+        id="ceremony-named-by-a-quoted-thing-and-a-count"),
 ]
+
+
+def test_names_inside_a_document_title_are_not_entities(extractor):
+    doc = run(extractor, "今年以来,云溪经开区出台《云溪经开区高层次人才引进办法》,设立人才发展专项资金。")
+    assert ("DevelopmentZone", "云溪经开区") in mentions_of(doc)
+    assert not any("高层次人才" in label for _cls, label in mentions_of(doc)), sorted(mentions_of(doc))
 
 
 @pytest.mark.parametrize("text, mentions, facts", CASES)
