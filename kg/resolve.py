@@ -60,6 +60,9 @@ class Resolver:
         self.provinces = re.compile(f"^(?:{alternation(lex.words('provinces.txt'))})(?:省|市|自治区)?")
         self.industry_modifiers = re.compile(f"(?:{alternation(lex.words('industry_modifiers.txt'))})(?=产业)")
         self._zone_canonical: dict[str, str] = {}
+        # words that stand for the zone in a name (区党工委, 园区管委会), longest first
+        self.zone_references = sorted((w for w, c in self.generic.items() if c == ZONE), key=len, reverse=True)
+        self.organs = {t for t, kind in lex.job_titles.items() if kind == "organ"} | set(lex.organization_suffixes)
 
     # -------------------------------------------------------------- keys
 
@@ -141,13 +144,20 @@ class Resolver:
                 key = self.same_zone_fuller(self.zone_canonical(m.label), plain)
             local[m] = self.full_key(ZONE, key, doc.article_id, scoped or self.is_generic_zone(key))
 
+        principal_key = (self.full_key(ZONE, principal_zone, doc.article_id, principal_scoped)
+                         if principal_zone is not None else None)
+
         def zone_prefix(m: Mention) -> tuple[str, str] | None:
-            """(zone key, rest of the name) for a name starting with a zone: 开发区党工委."""
+            """(zone key, rest of the name) for a name starting with a zone: 开发区党工委, 区管委会."""
             inner = [z for z in zones if z.start == m.start and z.end < m.end]
-            if not inner:
-                return None
-            z = max(inner, key=lambda z: z.end)
-            return local[z], clean_label(doc.text[z.end:m.end])
+            if inner:
+                z = max(inner, key=lambda z: z.end)
+                return local[z], clean_label(doc.text[z.end:m.end])
+            if principal_key is not None and m.cls == ORGANIZATION:
+                for word in self.zone_references:  # 区党工委: the zone's own organ, named by a reference
+                    if m.label.startswith(word) and m.label[len(word):] in self.organs:
+                        return principal_key, m.label[len(word):]
+            return None
 
         # named things, each class on its own
         for cls in (ALLIANCE, ORGANIZATION, ENTERPRISE, PLACE, PERSON, INDUSTRY, CAMPAIGN, EVENT, GROUP, INITIATIVE):

@@ -115,6 +115,24 @@ def test_alliance_reference_takes_the_alliance_named_before():
         assert alliances["该联盟"] == "alliance/新能源汽车产业联盟"
 
 
+def keys_in(text):
+    doc = extract_documents([SourceText("c", Path("c.txt"), text, "utf-8", "text/plain")], date(2024, 8, 1))[0]
+    return {(m.cls, m.label): k for m, k in Resolver().article_keys(doc).items()}
+
+
+def test_an_organ_named_by_a_bare_reference_is_the_principal_zones():
+    keys = keys_in("青川经开区召开人才工作会议\n会上,区党工委副书记、管委会主任王建国作工作报告,区管委会相关部门负责人参加会议。\n")
+    assert keys[("Organization", "区党工委")] == "organization/青川经开区党工委"
+    assert keys[("Organization", "区管委会")] == "organization/青川经开区管委会"
+
+
+def test_an_alliance_of_non_public_companies_keeps_its_full_name():
+    keys = keys_in("澜江高新区成立企业党建联盟\n"
+                   "11月5日,澜江高新技术产业开发区非公企业党建联盟成立大会在党群服务中心举行。\n")
+    full = keys[("Alliance", "澜江高新技术产业开发区非公企业党建联盟")]
+    assert keys[("Alliance", "企业党建联盟")] == full
+
+
 @pytest.mark.parametrize("label, canonical", [
     ("青川经济技术开发区", "青川经开区"),
     ("青川经济开发区", "青川经开区"),
