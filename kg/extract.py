@@ -120,6 +120,9 @@ class Extractor:
         self.member_heads = set(lex.words("member_heads.txt"))
         self.generic_event_modifiers = set(lex.words("event_generic_modifiers.txt"))
         self.event_references = re.compile(alternation(lex.words("event_references.txt")))
+        # 本次大赛, 此次活动: the event in focus, named again
+        self.event_again = re.compile(rf"(?:{alternation(lex.words('event_demonstratives.txt'))})"
+                                      rf"[{CJK}]{{0,4}}(?:{alternation(lex.event_heads)})$")
         self.speech = re.compile(alternation(lex.words("speech_verbs.txt")))
         self.trig = {signal: set(verbs) for signal, verbs in lex.triggers.items()}
         self.all_triggers = set().union(*self.trig.values())
@@ -175,7 +178,8 @@ class Extractor:
         self.role_tails = tuple(lex.role_tails)
         self.leading_verbs = {w for w in self.trig["motion"] | {"在", "到", "于", "从", "向", "由", "对"} if len(w) == 1}
         roles = alternation(lex.byline_roles)
-        self.byline_paren = re.compile(rf"\(\s*(?:{roles})\s*:?\s*[{CJK}][^()]*\)")
+        # (记者 X 通讯员 Y), also after the outlet: (某某融媒 记者 X)
+        self.byline_paren = re.compile(rf"\(\s*(?:(?P<outlet>[{CJK}]{{2,10}})\s+)?(?:{roles})\s*:?\s*[{CJK}][^()]*\)")
         self.byline_role = re.compile(rf"({roles})\s*:?\s*")
         self.bare_byline = re.compile(rf"\(([{CJK}]{{2,3}})\)\s*$|^\(([{CJK}]{{2,3}})\)")
         # 某某网6月12日某市讯 / 新华网扬州3月8日电: the outlet, a place, the date, 讯 or 电
@@ -309,7 +313,8 @@ class _Run:
                 if i > 0 and tokens[i - 1].word in CLOSE_QUOTES:
                     break  # “银企对接会”“人才招聘周”: two names side by side
                 continue
-            industry_word = verbal and tok.tag == "v" and tokens[i + 1].word in ("产业", "产业链", "行业")  # 智能制造产业
+            industry_word = (verbal and tok.tag == "v" and tokens[i + 1].word in ("产业", "产业链", "行业")  # 智能制造产业
+                             and tok.word not in self.ex.all_triggers)  # not 组建产业链…联盟
             if tok.tag is None and len(tok.word) >= 3 and tok.word[0] in self.ex.leading_verbs:
                 start = tok.start + 1  # 由云溪|开发区: jieba glued the preposition to an unknown name
                 break
@@ -397,6 +402,8 @@ class _Run:
         text = s.text
         found = []
         for m in self.ex.byline_paren.finditer(text):
+            if m.group("outlet"):
+                self.publisher(view, s.start + m.start("outlet"), s.start + m.end("outlet"))
             found.append((m.start(), m.end()))
         if s.kind in ("footer", "byline") and not text.startswith("■") and not found:
             found.append((0, len(text)))
@@ -912,11 +919,7 @@ class _Run:
                          or self.ex.held_somewhere.match(after) or self.ex.held.match(after))
             joint = JOINT_ORGANIZERS.search(text[s.start:ev.start])
             if joint:
-                a, b = s.start + joint.start(1), s.start + joint.end(1)
-                named = [m for m in ms if m.cls in AGENT_CLASSES and a <= m.start and m.end <= b]
-                for agent in named:  # 云溪高新区管委会 organizes, not the 云溪高新区 inside its name
-                    if not any(o is not agent and o.start <= agent.start and agent.end <= o.end for o in named):
-                        self.fact(ev, "organizer", agent, view, "event.organizer.joint")
+                self.joint_organizers(view, ms, ev, joint)
             elif organized:
                 agent, how = self.agent_for(view, ev.start)
                 if ev.rule == "event.launch" and agent is not None and agent.cls == ALLIANCE:
@@ -932,6 +935,11 @@ class _Run:
             self.event_date(view, ev)
         if events:
             self.focus_event = max(events, key=lambda e: e.end - e.start)
+        elif self.focus_event is not None:  # 本次大赛由A、B联合主办: the event in focus, organized jointly
+            joint = JOINT_ORGANIZERS.search(s.text)
+            if joint and self.ex.event_again.search(s.text, self.clause_bounds(view, s.start + joint.start())[0] - s.start,
+                                                      joint.start()):
+                self.joint_organizers(view, ms, self.focus_event, joint)
         # -- visits: a group goes somewhere and no event is named
         if not events:
             self.visit(view, ms)
@@ -965,6 +973,14 @@ class _Run:
         self.alliance_links(view, ms, by_cls)
         self.place_links(view, ms)
         self.industry_links(view, ms, by_cls)
+
+    def joint_organizers(self, view: SentenceView, ms: list[Mention], event: Mention, joint: re.Match) -> None:
+        """由A、B共同主办: each agent named between 由 and the verb organizes `event`."""
+        a, b = view.sentence.start + joint.start(1), view.sentence.start + joint.end(1)
+        named = [m for m in ms if m.cls in AGENT_CLASSES and a <= m.start and m.end <= b]
+        for agent in named:  # 云溪高新区管委会 organizes, not the 云溪高新区 inside its name
+            if not any(o is not agent and o.start <= agent.start and agent.end <= o.end for o in named):
+                self.fact(event, "organizer", agent, view, "event.organizer.joint")
 
     def launch_event(self, view: SentenceView) -> None:
         """盐城高新区…联盟在区党群服务中心揭牌成立: the founding is itself an event (a ceremony)."""
@@ -1203,6 +1219,10 @@ class _Run:
         for zone in by_cls.get(ZONE, []):
             if zone.start == alliance.start and zone.end < alliance.end:
                 self.fact(alliance, "establishedBy", zone, view, "alliance.named_after_zone")
+        # 联盟成员单位东湖光谷芯片股份有限公司: a member named after the word for members
+        for m in by_cls.get(ENTERPRISE, []) + by_cls.get(ORGANIZATION, []):
+            if any(self.text.endswith(head, view.sentence.start, m.start) for head in self.ex.member_heads):
+                self.fact(m, "memberOf", alliance, view, "member.named_as_member")
 
     def member_heads_of(self, label):
         return [h for h in self.ex.member_heads if label.endswith(h)]

@@ -293,7 +293,25 @@ CASES = [
         {("Event", "云溪人才卡首批发放仪式")},
         {("云溪人才卡首批发放仪式", "organizer", "云溪经开区")},
         id="ceremony-named-by-a-quoted-thing-and-a-count"),
+    pytest.param(
+        "6月26日,云溪经开区首届“金牌工匠”技能大赛在区职业技能实训基地举行。"
+        "本次大赛由云溪经开区党群工作部、云溪经开区总工会联合主办,区内企业一线职工同台竞技。",
+        {("Event", "金牌工匠技能大赛")},
+        {("金牌工匠技能大赛", "organizer", "云溪经开区党群工作部"), ("金牌工匠技能大赛", "organizer", "云溪经开区总工会")},
+        id="the-event-named-again-organized-jointly"),
+    pytest.param(
+        "澜江高新区组建产业链党建联盟2个。7月,联盟成员单位澜江光谷芯片股份有限公司引进博士12名。",
+        {("Alliance", "产业链党建联盟"), ("Enterprise", "澜江光谷芯片股份有限公司")},
+        {("澜江光谷芯片股份有限公司", "memberOf", "产业链党建联盟"), ("产业链党建联盟", "establishedBy", "澜江高新区")},
+        id="a-member-named-after-the-word-for-members"),
 ]
+
+
+def test_byline_in_brackets_after_the_outlet(extractor):
+    doc = run(extractor, "云溪经开区举办技能大赛\n6月26日,云溪经开区举办技能大赛。\n(云溪融媒 记者 罗小红 通讯员 郭晓东)\n")
+    facts = facts_of(doc)
+    assert {("ARTICLE", "publisher", "云溪融媒"), ("ARTICLE", "author", "罗小红"),
+            ("ARTICLE", "contributor", "郭晓东")} <= facts, sorted(map(str, facts))
 
 
 def test_names_inside_a_document_title_are_not_entities(extractor):
