@@ -154,7 +154,8 @@ class Extractor:
         self.weak_ent_suffixes = tuple(lex.enterprise_suffixes)
         self.alliance_re = re.compile(alternation(lex.alliance_suffixes))
         self.place_re = re.compile(alternation(lex.place_suffixes))
-        self.event_re = re.compile(alternation(lex.event_heads))
+        # every place an event head starts, overlapping: in 人才工作会议 both 工作会 and 会议 are tried
+        self.event_heads_at = re.compile(f"(?=({alternation(lex.event_heads)}))")
         self.campaign_head_re = re.compile(alternation(lex.campaign_heads))
         self.group_re = re.compile(alternation(lex.group_heads))
         self.group_heads = set(lex.group_heads)
@@ -190,6 +191,9 @@ class Extractor:
         self.quoted = re.compile(r"“([^“”]{1,30})”")
         self.initiative_cue = re.compile(rf"^(?:[{CJK}]{{0,4}}?)(?:{alternation(lex.initiative_cues)})")
         self.industry_modifiers = set(lex.words("industry_modifiers.txt")) | {"相关", "各"}
+        # what follows a list of industries: 等主导产业, 两大产业, 等领域
+        self.industry_list_head = re.compile(
+            rf"(?:等|[两三四五六]大)?(?:{alternation(self.industry_modifiers)})?(?:产业|行业|领域)")
         self.industry_in_name = re.compile(
             rf"([{CJK}]{{1,6}}?)(?:{alternation(self.industry_modifiers)})?(产业链|产业)(?!园)")
 
@@ -522,6 +526,11 @@ class _Run:
                     if items[-1][1] + head.start(1) <= t.start < items[-1][1] + head.end(1)):
                 head = None  # 清单、政策送进企业: a verb stands between the list and 企业
             labels = [clean_label(text[a:b]) for a, b in items]
+            if self.ex.industry_list_head.match(after):  # 新能源汽车、生物医药等主导产业: industries, not companies
+                for (a, b), label in zip(items, labels):
+                    if 2 <= len(label) <= 12 and self.class_by_suffix(label) is None:
+                        self.add(a, b, INDUSTRY, view, "industry.enumeration_item")
+                continue
             all_trade = all(l.endswith(self.ex.weak_ent_suffixes) and len(l) > 3 for l in labels)
             people = [m.span for m in self.mentions if m.cls == PERSON and m.sentence == s.index]
             for (a, b), label in zip(items, labels):
@@ -704,20 +713,25 @@ class _Run:
     def events(self, view: SentenceView) -> None:
         s, text = view.sentence, self.text
         group_ends = {m.end for m in self.in_sentence(view, {GROUP})}
-        for m in self.ex.event_re.finditer(s.text):
-            end = s.start + m.end()
+        seen_ends = set()
+        for m in self.ex.event_heads_at.finditer(s.text):
+            head_word = m.group(1)
+            end = s.start + m.start() + len(head_word)
+            if end in seen_ends:
+                continue  # 成立大会, then 大会: the longest head ending here decides
+            seen_ends.add(end)
             head = self.head_token(view, end)
-            if head is None or view.tokens[head].word[: -len(m.group())] in self.ex.all_triggers:
+            if head is None or view.tokens[head].word[: -len(head_word)] in self.ex.all_triggers:
                 continue  # 出席会议: a verb phrase, not an event name
             nxt = view.tokens[head + 1] if head + 1 < len(view.tokens) else None
             if nxt is not None and nxt.tag in ("n", "vn") and nxt.word not in self.lex.boundaries:
                 continue  # 活动室, 培训基地: the head modifies another noun
             start = self.extend_event_left(view, head, group_ends)
             label = clean_label(text[start:end])
-            modifier = label[: len(label) - len(m.group())]
+            modifier = label[: len(label) - len(head_word)]
             if len(modifier) < 2 or modifier in self.ex.generic_event_modifiers:
                 continue
-            self.add(start, end, EVENT, view, "event.head_noun", subclass=self.lex.event_heads.get(m.group()) or None)
+            self.add(start, end, EVENT, view, "event.head_noun", subclass=self.lex.event_heads.get(head_word) or None)
 
     def extend_event_left(self, view: SentenceView, head: int, group_ends: set[int]) -> int:
         tokens = view.tokens
@@ -974,6 +988,19 @@ class _Run:
         self.place_links(view, ms)
         self.industry_links(view, ms, by_cls)
 
+    def people_listed_before(self, view: SentenceView, clause_start: int, ms: list[Mention]) -> list[Mention]:
+        """People named one per clause, with their titles and no verb, before the clause at `clause_start`."""
+        listed = []
+        pos = clause_start
+        while pos - 2 >= view.sentence.start and self.text[pos - 1] == ",":
+            a, b = self.clause_bounds(view, pos - 2)
+            last = [m for m in ms if m.cls == PERSON and m.end == b]
+            if not last or any(t.tag == "v" for t in view.tokens if a <= t.start < b):
+                break
+            listed.append(last[0])
+            pos = a
+        return listed
+
     def joint_organizers(self, view: SentenceView, ms: list[Mention], event: Mention, joint: re.Match) -> None:
         """由A、B共同主办: each agent named between 由 and the verb organizes `event`."""
         a, b = view.sentence.start + joint.start(1), view.sentence.start + joint.end(1)
@@ -1096,6 +1123,10 @@ class _Run:
             cb = self.clause_bounds(view, tok.start)
             start = cb[0]
             people = [m for m in ms if m.cls == PERSON and start <= m.start and m.end <= tok.start]
+            if attend and people:  # 书记A,主任B,委员C出席会议: everyone listed before the verb
+                listed = self.people_listed_before(view, start, ms)
+                people += listed
+                start = min([start] + [m.start for m in listed])
             for m in people or ms:
                 if m.cls in (PERSON, ORGANIZATION, ENTERPRISE, ZONE, ALLIANCE, GROUP) and start <= m.start and m.end <= tok.start \
                         and not (focus.start <= m.start and m.end <= focus.end) and m is not focus:

@@ -304,6 +304,18 @@ CASES = [
         {("Alliance", "产业链党建联盟"), ("Enterprise", "澜江光谷芯片股份有限公司")},
         {("澜江光谷芯片股份有限公司", "memberOf", "产业链党建联盟"), ("产业链党建联盟", "establishedBy", "澜江高新区")},
         id="a-member-named-after-the-word-for-members"),
+    pytest.param(
+        "3月8日,澜江经开区召开2024年人才工作会议。区党工委书记张国栋,区党工委副书记、管委会主任李海涛,"
+        "区党工委委员陈晓东出席会议。",
+        {("Event", "人才工作会议")},
+        {("人才工作会议", "organizer", "澜江经开区"), ("人才工作会议", "participant", "张国栋"),
+         ("人才工作会议", "participant", "李海涛"), ("人才工作会议", "participant", "陈晓东")},
+        id="work-meeting-and-officials-listed-before-they-attend"),
+    pytest.param(
+        "王建国强调,要聚焦新能源汽车、生物医药等主导产业,加快引进高层次人才团队。",
+        {("Industry", "新能源汽车"), ("Industry", "生物医药")},
+        set(),
+        id="a-list-of-industries-is-no-list-of-companies"),
 ]
 
 
@@ -480,3 +492,9 @@ def test_build_with_workers_writes_the_same_turtle(tmp_path):
     serial = serialize_turtle(build([tmp_path], PUBLISHED, jobs=1).graph)
     parallel = serialize_turtle(build([tmp_path], PUBLISHED, jobs=2).graph)
     assert serial == parallel
+
+
+def test_industries_listed_before_their_head_are_not_companies_or_members(extractor):
+    doc = run(extractor, "王建国强调,要聚焦新能源汽车、生物医药等主导产业,加快引进高层次人才团队。")
+    assert not [m for m in doc.mentions if m.cls == "Enterprise"]
+    assert not [f for f in doc.facts if f.predicate == "memberOf"]
