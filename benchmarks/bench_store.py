@@ -50,10 +50,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pyoxigraph as ox  # noqa: E402
 from rdflib import Dataset  # noqa: E402
-from rdflib import Literal as RLiteral  # noqa: E402
 from rdflib import URIRef  # noqa: E402
 
 from kg.export import Source, export  # noqa: E402
+from kg.rdf import rdflib_term as term  # noqa: E402
 from kg.query import bind_params, named_queries  # noqa: E402
 from kg.store import (  # noqa: E402
     ONTOLOGY_GRAPH,
@@ -233,15 +233,6 @@ def median_ms(fn, repeat: int) -> float:
         fn()
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times)
-
-
-def term(t):
-    """A pyoxigraph IRI or literal as an rdflib term."""
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if t.language:
-        return RLiteral(t.value, lang=t.language)
-    return RLiteral(t.value, datatype=URIRef(t.datatype.value))
 
 
 def to_rdflib(articles: list[list[ox.Quad]]) -> Dataset:

@@ -32,7 +32,7 @@ from kg.segment import Segmenter, Token, default_segmenter
 CJK = "\u4e00-\u9fff"
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『\"", "”’」』\""
 CLAUSE_BREAK = set(",;:。!?()")
-CLAUSE_BREAK_RE = re.compile("[,;:。!?()]")
+CLAUSE_BREAK_RE = re.compile("[{}]".format(re.escape("".join(sorted(CLAUSE_BREAK)))))
 # Quotes that nest (the straight " cannot tell opening from closing, so it does not count).
 CURLY_QUOTE = re.compile("[{}]".format("".join(sorted(set(OPEN_QUOTES + CLOSE_QUOTES) - {'"'}))))
 # Dictionary tags that never sit inside a name (verbs, prepositions, particles, numerals …).

@@ -23,6 +23,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 
 from kg.model import Document, Entity, Statement
 from kg.resolve import Resolved, article_key
+from kg.store import rdflib_quads
 from kg.vocab import KG, PREFIXES, RESOURCE, bind_prefixes
 
 # Characters an IRI may not hold (RFC 3987) or that would confuse a reader; the
@@ -207,28 +208,31 @@ def turtle(triples: Iterable[ox.Triple]) -> bytes:
 
 def serialize_turtle(graph: Graph) -> bytes:
     """Turtle for an rdflib graph, byte for byte the same for the same triples."""
-    return turtle(union_triples(ox.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in graph))
+    return turtle(union_triples(rdflib_quads(graph)))
+
+
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal):
+    """A pyoxigraph term as rdflib's (an xsd:string literal stays a plain one)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype == _STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
     """An rdflib graph of `triples` (for the HTML view, GraphML and rdflib users)."""
     graph = bind_prefixes(Graph())
-    cache: dict = {}
+    cache: dict = {}  # entity IRIs and class terms repeat a lot
 
     def term(t):
         converted = cache.get(t)
         if converted is None:
-            if isinstance(t, ox.NamedNode):
-                converted = URIRef(t.value)
-            elif isinstance(t, ox.BlankNode):
-                converted = BNode(t.value)
-            elif t.language:
-                converted = Literal(t.value, lang=t.language)
-            elif t.datatype == _STRING:
-                converted = Literal(t.value)
-            else:
-                converted = Literal(t.value, datatype=URIRef(t.datatype.value))
-            cache[t] = converted
+            converted = cache[t] = rdflib_term(t)
         return converted
 
     graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)
@@ -236,15 +240,3 @@ def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
 
 
 _STRING = ox.NamedNode(str(XSD.string))
-
-
-def _ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    return ox.BlankNode(str(term))

@@ -167,7 +167,7 @@ def write_store_from_quads(quads: Iterable[ox.Quad], path: Path, *, with_ontolog
     """
     path = Path(path)
     memory = ox.Store()
-    memory.bulk_extend(quads if isinstance(quads, list) else list(quads))
+    memory.bulk_extend(quads)
     if with_ontology:
         add_ontology(memory)
     merge_into_default(memory)  # in Oxigraph, not quad by quad in Python
