@@ -4,14 +4,20 @@ A private `jieba.Tokenizer` (never jieba's global one) carries the domain words
 of the lexicons, so user words never leak between runs or tests. Part-of-speech
 tags come from jieba's dictionary by lookup, not from its HMM tagger, which is
 about eight times slower than segmentation itself.
+
+The tokenizer is `RouteTokenizer`, a `jieba.Tokenizer` that finds jieba's own
+route in one pass instead of three; its words are jieba's, word for word.
 """
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from itertools import accumulate, repeat
+from math import log
 from typing import NamedTuple
 
 import jieba
+from jieba import finalseg
 
 from kg.lexicon import Lexicon, load_lexicon
 
@@ -36,18 +42,111 @@ def _dictionary_tags(dict_file: str) -> dict[str, str]:
     return tags
 
 
+_NOT_IN_DICTIONARY = object()
+
+
+class RouteTokenizer(jieba.Tokenizer):
+    """jieba's tokenizer, with the best route through a sentence found in one pass.
+
+    jieba cuts a run of Chinese characters in three passes over it: it builds the
+    DAG of dictionary words starting at each character, a dict of lists; then finds
+    the most probable route from right to left, taking `log(freq)` of every
+    candidate word again; then walks the route, handing runs of single characters
+    to its HMM. Here the first two passes are one, right to left, over word weights
+    `log(freq) - log(total)` computed once per dictionary; the third is jieba's
+    walk, with jieba's HMM (`finalseg`). The floating-point operations are jieba's,
+    in jieba's order, and ties go the same way, so the words are the same (a test
+    compares them with `jieba.Tokenizer` on generated text); they come about twice
+    as fast. Only `cut(text, HMM=True)` takes this path; the other modes are jieba's.
+    """
+
+    def __init__(self, dictionary=jieba.DEFAULT_DICT):
+        super().__init__(dictionary)
+        self._weights: dict[str, float | None] | None = None
+
+    def initialize(self, dictionary=None):
+        super().initialize(dictionary)
+        self._weights = None
+
+    def add_word(self, word, freq=None, tag=None):
+        super().add_word(word, freq, tag)  # del_word, suggest_freq and load_userdict come here too
+        self._weights = None  # the total changed, so every weight did
+
+    def word_weights(self) -> dict[str, float | None]:
+        """Every prefix in the dictionary → log-probability of the word, None if only a prefix."""
+        if self._weights is None:
+            self.check_initialized()
+            logtotal = log(self.total)
+            self._weights = {w: (log(f) - logtotal if f else None) for w, f in self.FREQ.items()}
+        return self._weights
+
+    def best_route(self, sentence: str) -> list[int]:
+        """route[k]: where the word starting at k ends, on jieba's most probable route."""
+        weights = self.word_weights()
+        get = weights.get
+        unknown = log(1) - log(self.total)  # a character jieba does not know counts as freq 1
+        n = len(sentence)
+        score = [0.0] * (n + 1)
+        route = list(range(1, n + 2))
+        for k in range(n - 1, -1, -1):
+            best, found = unknown + score[k + 1], False
+            end = k + 1
+            weight = get(sentence[k], _NOT_IN_DICTIONARY)
+            while weight is not _NOT_IN_DICTIONARY:
+                if weight is not None:
+                    value = weight + score[end]
+                    if not found or value >= best:  # a tie goes to the longer word, as in jieba
+                        best, found, route[k] = value, True, end
+                if end == n:
+                    break
+                end += 1
+                weight = get(sentence[k:end], _NOT_IN_DICTIONARY)
+            score[k] = best
+        return route
+
+    def _Tokenizer__cut_DAG(self, sentence):  # noqa: N802 — the name jieba's cut() calls
+        route = self.best_route(sentence)
+        freq = self.FREQ
+        n = len(sentence)
+        x = 0
+        buf = ""
+        while x < n:
+            y = route[x]
+            if y - x == 1:
+                buf += sentence[x]
+            else:
+                if buf:
+                    yield from self._single_characters(buf, freq)
+                    buf = ""
+                yield sentence[x:y]
+            x = y
+        if buf:
+            yield from self._single_characters(buf, freq)
+
+    @staticmethod
+    def _single_characters(buf: str, freq: dict[str, int]):
+        """A run of one-character words: jieba's HMM finds words in it unless it is a word itself."""
+        if len(buf) == 1:
+            yield buf
+        elif not freq.get(buf):
+            yield from finalseg.cut(buf)
+        else:
+            yield from buf
+
+
 class Segmenter:
     """Cuts sentences into tokens with offsets and dictionary tags."""
 
     def __init__(self, lexicon: Lexicon | None = None):
         lexicon = lexicon or load_lexicon()
-        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer = RouteTokenizer()
         self.tokenizer.initialize()
         self.tags = dict(_dictionary_tags(self.tokenizer.get_dict_file().name))
         for word, tag in self._domain_words(lexicon).items():
             self.tokenizer.add_word(word, tag=tag or None)
             if tag:
                 self.tags[word] = tag
+        self.tokenizer.word_weights()  # now, so that worker processes forked later share them
 
     @staticmethod
     def _domain_words(lexicon: Lexicon) -> dict[str, str]:
@@ -67,14 +166,10 @@ class Segmenter:
 
     def tokens(self, text: str, offset: int = 0) -> list[Token]:
         """Tokens of `text`, with offsets shifted by `offset`."""
-        tags = self.tags
-        tokens = []
-        pos = offset
-        for word in self.tokenizer.cut(text):
-            end = pos + len(word)
-            tokens.append(Token(word, pos, end, tags.get(word)))
-            pos = end
-        return tokens
+        words = list(self.tokenizer.cut(text))
+        bounds = list(accumulate(map(len, words), initial=offset))
+        # tuple.__new__ through map: the tokens are made in C, not one Python call each
+        return list(map(tuple.__new__, repeat(Token), zip(words, bounds, bounds[1:], map(self.tags.get, words))))
 
 
 @lru_cache(maxsize=1)

@@ -70,3 +70,64 @@ def test_unknown_words_have_no_tag(segmenter):
 
 def test_same_segmentation_twice(segmenter):
     assert segmenter.tokens(SENTENCE) == segmenter.tokens(SENTENCE)
+
+
+# --------------------------------------------------------- RouteTokenizer
+
+def _jumbled_text(rng, words, n):
+    """Dictionary words, single characters, digits and punctuation run together at random."""
+    pieces = []
+    for _ in range(n):
+        kind = rng.random()
+        if kind < 0.6:
+            pieces.append(rng.choice(words))
+        elif kind < 0.85:
+            pieces.append(rng.choice(rng.choice(words)))  # a character out of a word
+        else:
+            pieces.append(rng.choice(["，", "。", "、", "2024年", "AI", " ", "（", "）", "《", "》", "\n"]))
+    return "".join(pieces)
+
+
+@pytest.fixture(scope="module")
+def plain_jieba():
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def test_route_tokenizer_cuts_as_jieba_does(plain_jieba):
+    import random
+
+    from kg.segment import RouteTokenizer
+
+    ours = RouteTokenizer()
+    rng = random.Random(5)
+    words = [w for w, f in plain_jieba.FREQ.items() if f][::97]  # a spread of the dictionary
+    texts = [SENTENCE, "澜岚澜岚", "", "a", "。"] + [_jumbled_text(rng, words, 60) for _ in range(300)]
+    for text in texts:
+        assert list(ours.cut(text)) == list(plain_jieba.cut(text)), text
+
+
+def test_route_tokenizer_follows_words_added_after_a_cut(plain_jieba):
+    from kg.segment import RouteTokenizer
+
+    ours = RouteTokenizer()
+    text = "我们去青禾澜川示范片看看"
+    assert list(ours.cut(text)) == list(plain_jieba.cut(text))
+    ours.add_word("青禾澜川示范片", freq=100000)
+    assert "青禾澜川示范片" in list(ours.cut(text))
+    ours.del_word("青禾澜川示范片")
+    assert list(ours.cut(text)) == list(plain_jieba.cut(text))
+
+
+def test_route_tokenizer_breaks_ties_as_jieba_does():
+    # A|BC and AB|C weigh exactly the same when f(A) = f(C) and f(AB) = f(BC):
+    # jieba takes the longer first word, and so must we.
+    from kg.segment import RouteTokenizer
+
+    theirs, ours = jieba.Tokenizer(), RouteTokenizer()
+    for tokenizer in (theirs, ours):
+        for word, freq in (("丂", 5), ("丄", 1), ("丅", 5), ("丂丄", 1000), ("丄丅", 1000)):
+            tokenizer.add_word(word, freq=freq)
+    assert list(theirs.cut("丂丄丅")) == ["丂丄", "丅"]
+    assert list(ours.cut("丂丄丅")) == ["丂丄", "丅"]
