@@ -18,7 +18,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from operator import itemgetter
 
 from kg.lexicon import Lexicon, alternation, load_lexicon
 from kg.model import (
@@ -110,6 +111,14 @@ class SentenceView:
         for i, tok in enumerate(self.tokens):
             self.ends[tok.end] = i
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The words of the sentence: a rule whose trigger words are not among them has nothing to do."""
+        return frozenset(map(_WORD, self.tokens))
+
+
+_WORD = itemgetter(0)  # Token.word, read in C
+
 
 class Extractor:
     """Finds mentions and facts in a `Document`; call it on each document."""
@@ -123,8 +132,9 @@ class Extractor:
         # 本次大赛, 此次活动: the event in focus, named again
         self.event_again = re.compile(rf"(?:{alternation(lex.words('event_demonstratives.txt'))})"
                                       rf"[{CJK}]{{0,4}}(?:{alternation(lex.event_heads)})$")
-        self.speech = re.compile(alternation(lex.words("speech_verbs.txt")))
+        self.speech_verbs = frozenset(lex.words("speech_verbs.txt"))
         self.trig = {signal: set(verbs) for signal, verbs in lex.triggers.items()}
+        self.attendance_words = frozenset(self.trig["attend"]) | self.speech_verbs
         self.all_triggers = set().union(*self.trig.values())
         self.organize_re = re.compile(alternation(self.trig["organize"]))
         self.establish_re = re.compile(alternation(self.trig["establish"]))
@@ -146,6 +156,8 @@ class Extractor:
         for signal in FOUNDING:
             for verb in self.trig[signal]:
                 self.founding_signals.setdefault(verb, []).append(signal)
+        self.founding_verbs = frozenset(self.founding_signals)
+        self.place_motion_verbs = frozenset(self.trig["motion"] | {"到", "位于", "落户"})
         self.zone_re = re.compile(alternation(lex.zone_suffixes))
         # Heads that name a kind of zone (高新区, 经开区); 园区 and 新区 are common nouns too.
         self.specific_zone_heads = set(lex.zone_suffixes) - {"园区", "片区", "产业园区", "工业园区"}
@@ -177,6 +189,9 @@ class Extractor:
         self.organ_re = re.compile(rf"^(?:{alternation(organs)})")
         self.title_after = re.compile(rf"(?:{alternation(titles)})")
         self.role_tails = tuple(lex.role_tails)
+        # words that open a list item but are not part of the name (辖区内), longest first
+        self.leading_boundaries = tuple(sorted((w for w in lex.boundaries if len(w) > 1), key=lambda w: (-len(w), w)))
+        self.member_head_suffixes = tuple(sorted(self.member_heads))
         self.leading_verbs = {w for w in self.trig["motion"] | {"在", "到", "于", "从", "向", "由", "对"} if len(w) == 1}
         roles = alternation(lex.byline_roles)
         # (记者 X 通讯员 Y), also after the outlet: (某某融媒 记者 X)
@@ -221,9 +236,9 @@ class _Run:
                                    if s.kind != "footer" else [])
                       for s in doc.sentences]
         self.mentions: list[Mention] = []
-        self.index: dict[int, list[Mention]] | None = None  # mentions by sentence, built for the relation rules
+        self.index: dict[int, list[Mention]] = {}  # the same mentions by sentence, in the same order
         self.facts: list[Fact] = []
-        self.masked: list[tuple[int, int]] = []  # bylines: no other rule reads them
+        self.masked: dict[int, list[tuple[int, int]]] = {}  # by sentence: bylines, no other rule reads them
         self.attrs: dict[Mention, dict] = {}
         self.enum_runs: list[tuple[int, list[tuple[int, int]]]] = []
         self.destinations: set[tuple[int, int]] = set()  # places reached by 赴/前往/走进
@@ -234,12 +249,13 @@ class _Run:
     def add(self, start: int, end: int, cls: str, view: SentenceView, rule: str,
             label: str | None = None, subclass: str | None = None) -> Mention | None:
         label = clean_label(label if label is not None else self.text[start:end])
-        if len(label) < 2 or self.is_masked(start, end):
+        if len(label) < 2 or self.is_masked(view, start, end):
             return None
-        mention = Mention(start, end, cls, label, view.sentence.index, rule, subclass)
+        return self.keep(Mention(start, end, cls, label, view.sentence.index, rule, subclass))
+
+    def keep(self, mention: Mention) -> Mention:
         self.mentions.append(mention)
-        if self.index is not None:
-            self.index.setdefault(mention.sentence, []).append(mention)
+        self.index.setdefault(mention.sentence, []).append(mention)
         return mention
 
     def fact(self, subject: Mention, predicate: str, obj, view: SentenceView, rule: str,
@@ -255,20 +271,23 @@ class _Run:
             start, end = span or subject.span
         self.facts.append(Fact(subject, predicate, obj, view.sentence.index, start, end, rule))
 
-    def is_masked(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.masked)
+    def mask(self, view: SentenceView, start: int, end: int) -> None:
+        self.masked.setdefault(view.sentence.index, []).append((start, end))
+
+    def is_masked(self, view: SentenceView, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.masked.get(view.sentence.index, ()))
 
     def body_views(self):
         return [v for v in self.views if v.sentence.kind in ("body", "headline")]
 
     def in_sentence(self, view: SentenceView, classes=None) -> list[Mention]:
-        index = view.sentence.index
-        if self.index is None:
-            self.index = {}
-            for m in self.mentions:
-                self.index.setdefault(m.sentence, []).append(m)
-        here = self.index.get(index, [])
+        """The mentions of a sentence so far (a copy: rules add mentions as they go)."""
+        here = self.index.get(view.sentence.index, ())
         return list(here) if classes is None else [m for m in here if m.cls in classes]
+
+    def named_here(self, view: SentenceView) -> list[Mention] | tuple:
+        """The sentence's own list of mentions, for a scan that adds none."""
+        return self.index.get(view.sentence.index, ())
 
     def clause_bounds(self, view: SentenceView, pos: int) -> tuple[int, int]:
         """The clause around `pos`: between clause punctuation outside quotes."""
@@ -392,6 +411,9 @@ class _Run:
         self.principal = self.principal_agent()
         self.focus_event: Mention | None = None
         self.focus_alliance: Mention | None = None
+        self.titled_people: dict[int, list[tuple[Mention, int, str]]] = {}
+        for entry in self.person_titles:
+            self.titled_people.setdefault(entry[0].sentence, []).append(entry)
         for view in self.body_views():
             self.relate(view)
         for mention, values in self.attrs.items():
@@ -419,16 +441,16 @@ class _Run:
         if dateline:
             outlet = "outlet" if dateline.group("outlet") else "plain"
             self.publisher(view, s.start + dateline.start(outlet), s.start + dateline.end(outlet))
-            self.masked.append((s.start, s.start + dateline.end()))
+            self.mask(view, s.start, s.start + dateline.end())
         bare = self.ex.bare_byline.search(text)
         if bare and s.kind == "body" and not found:
             group = 1 if bare.group(1) else 2
             if bare.group(group)[0] in self.lex.surnames:
                 self.byline_person(view, s.start + bare.start(group), s.start + bare.end(group), "author")
-                self.masked.append((s.start + bare.start(), s.start + bare.end()))
+                self.mask(view, s.start + bare.start(), s.start + bare.end())
         for start, end in found:
             self.byline_block(view, s.start + start, text[start:end])
-            self.masked.append((s.start + start, s.start + end))
+            self.mask(view, s.start + start, s.start + end)
 
     def byline_block(self, view: SentenceView, offset: int, block: str) -> None:
         roles = list(self.ex.byline_role.finditer(block))
@@ -444,15 +466,12 @@ class _Run:
                     self.byline_person(view, start, end, relation)
 
     def publisher(self, view: SentenceView, start: int, end: int) -> None:
-        org = Mention(start, end, ORGANIZATION, clean_label(self.text[start:end]), view.sentence.index, "byline.publisher")
-        self.mentions.append(org)
-        self.index = None
+        org = self.keep(Mention(start, end, ORGANIZATION, clean_label(self.text[start:end]), view.sentence.index,
+                                "byline.publisher"))
         self.article_fact("publisher", org, view)
 
     def byline_person(self, view: SentenceView, start: int, end: int, relation: str) -> None:
-        person = Mention(start, end, PERSON, self.text[start:end], view.sentence.index, f"byline.{relation}")
-        self.mentions.append(person)
-        self.index = None
+        person = self.keep(Mention(start, end, PERSON, self.text[start:end], view.sentence.index, f"byline.{relation}"))
         self.article_fact(relation, person, view)
 
     def article_fact(self, relation: str, obj: Mention, view: SentenceView) -> None:
@@ -483,7 +502,7 @@ class _Run:
                     verbal=cls == ALLIANCE,  # 智能制造产业联盟
                     stop_tags=COMPANY_STOP_TAGS if cls == ENTERPRISE else STOP_TAGS)
                 if cls == ORGANIZATION:  # 某某科技股份有限公司党支部: a company's party branch
-                    owner = [e.start for e in self.mentions if e.cls == ENTERPRISE and e.end == base + m.start()]
+                    owner = [e.start for e in self.named_here(view) if e.cls == ENTERPRISE and e.end == base + m.start()]
                     start = min([start] + owner)
                 if cls == PLACE:  # 市烈士纪念馆: facility names often hold a verbal noun
                     start = min(start, self.extend_place_left(view, head))
@@ -532,7 +551,7 @@ class _Run:
                         self.add(a, b, INDUSTRY, view, "industry.enumeration_item")
                 continue
             all_trade = all(l.endswith(self.ex.weak_ent_suffixes) and len(l) > 3 for l in labels)
-            people = [m.span for m in self.mentions if m.cls == PERSON and m.sentence == s.index]
+            people = [m.span for m in self.named_here(view) if m.cls == PERSON]
             for (a, b), label in zip(items, labels):
                 if not (2 <= len(label) <= 20) or any(a < pe and ps < b for ps, pe in people):
                     continue  # 某公司总经理张三、…: a list of people, not of companies
@@ -555,8 +574,8 @@ class _Run:
         i = view.ends.get(b)
         if i is not None:
             a = max(a, self.extend_name_left(view, i, limit=12))
-        for word in self.lex.boundaries:  # 辖区内华芯微电子 → 华芯微电子
-            if len(word) > 1 and self.text.startswith(word, a) and b - a > len(word) + 1:
+        for word in self.ex.leading_boundaries:  # 辖区内华芯微电子 → 华芯微电子
+            if self.text.startswith(word, a) and b - a > len(word) + 1:
                 return a + len(word)
         return a
 
@@ -582,9 +601,9 @@ class _Run:
 
     def places(self, view: SentenceView) -> None:
         """Places after motion and locative verbs (赴X, 走进X, 在X举行), and runs of place words."""
-        motion = self.ex.trig["motion"] | {"到", "位于", "落户"}
+        motion = self.ex.place_motion_verbs
         tokens = view.tokens
-        for i, tok in enumerate(tokens):
+        for i, tok in enumerate(tokens if not view.words.isdisjoint(motion) else ()):
             if tok.word not in motion:
                 continue
             j = i + 1
@@ -593,7 +612,7 @@ class _Run:
             span_start, span_end = (tokens[i + 1].start, tokens[j - 1].end) if j > i + 1 else (tok.end, tok.end)
             if j == i + 1:
                 continue
-            named = [m for m in self.mentions if span_start <= m.start < span_end
+            named = [m for m in self.named_here(view) if span_start <= m.start < span_end
                      and m.cls in (ZONE, ORGANIZATION, PLACE, ENTERPRISE, ALLIANCE)]
             if named:
                 # 赴杭州未来科技城: place words before a named place belong to it
@@ -628,7 +647,7 @@ class _Run:
                 prev = tokens[k - 1] if k > 0 else None
                 standalone = (nxt is None or nxt.tag in STOP_TAGS or nxt.tag == "v" or nxt.word in CLAUSE_BREAK) and (
                     prev is None or prev.word in CLAUSE_BREAK or prev.word in OPEN_QUOTES)
-                if standalone and b - a >= 2 and not any(m.start <= a and b <= m.end for m in self.mentions):
+                if standalone and b - a >= 2 and not any(m.start <= a and b <= m.end for m in self.named_here(view)):
                     self.add(a, b, PLACE, view, "place.place_words")
                 k = j + 1
             else:
@@ -651,7 +670,7 @@ class _Run:
                 continue  # 人才工作, 专家智囊: the head modifies another noun
             start = self.extend_name_left(view, head, limit=12)
             if m.group() in self.ex.role_tails and any(
-                    o.end == s.start + m.start() and o.cls in AGENT_CLASSES for o in self.mentions):
+                    o.end == s.start + m.start() and o.cls in AGENT_CLASSES for o in self.named_here(view)):
                 continue  # 江南银行代表: people speaking for an organisation
             count = self.ex.count_before.search(text[max(s.start, start - 8):start])
             trailing = self.ex.count_after.match(text[end:s.end])
@@ -798,7 +817,7 @@ class _Run:
             if any(ch in inner for ch in ",。!?:") or len(clean_label(inner)) < 2:
                 continue
             if any(m.start <= a + 1 and b - 1 <= m.end and m.cls != INITIATIVE
-                   for m in self.mentions if m.sentence == s.index):
+                   for m in self.named_here(view)):
                 continue  # part of a longer name
             after = text[b:s.end]
             if after[:1] and HAN_WORD.match(after[0]) and not self.ex.initiative_cue.match(after) \
@@ -818,7 +837,7 @@ class _Run:
     def industries(self, view: SentenceView) -> None:
         s, text = view.sentence, self.text
         for alliance in self.in_sentence(view, {ALLIANCE}):
-            zones = [z for z in self.mentions if z.cls in (ZONE, PLACE) and z.start == alliance.start and z.end < alliance.end]
+            zones = [z for z in self.named_here(view) if z.cls in (ZONE, PLACE) and z.start == alliance.start and z.end < alliance.end]
             offset = max((z.end for z in zones), default=alliance.start)
             inner = text[offset:alliance.end]
             m = self.ex.industry_in_name.search(inner)
@@ -849,10 +868,7 @@ class _Run:
                 continue
             by_class.setdefault(m.cls, []).append(m)
         for cls, ms in by_class.items():
-            for m in ms:
-                if cls in (PERSON, ZONE) or not any(o is not m and o.start <= m.start and m.end <= o.end
-                                               and (o.end - o.start) > (m.end - m.start) for o in ms):
-                    keep.append(m)
+            keep.extend(ms if cls in (PERSON, ZONE) else outermost(ms))
         unique = {}
         organisations = {m.span for m in keep if m.cls == ORGANIZATION}
         for m in keep:
@@ -860,7 +876,9 @@ class _Run:
                 continue  # 党群服务中心: one thing, named by both lists; the organisation stands
             unique.setdefault((m.start, m.end, m.cls), m)
         self.mentions = sorted(unique.values(), key=lambda m: (m.start, -m.end, m.cls))
-        self.index = None
+        self.index = {}
+        for m in self.mentions:
+            self.index.setdefault(m.sentence, []).append(m)
         self.attrs = {m: v for m, v in self.attrs.items() if unique.get((m.start, m.end, m.cls)) is m}
         self.person_titles = [t for t in self.person_titles if unique.get((t[0].start, t[0].end, PERSON)) is t[0]]
 
@@ -970,7 +988,7 @@ class _Run:
                 if agent is not None:
                     self.fact(ini, "organizer", agent, view, f"{ini.cls.lower()}.organizer.{how}")
         # -- founding, dispatching, engaging
-        for tok in view.tokens:
+        for tok in view.tokens if not view.words.isdisjoint(self.ex.founding_verbs) else ():
             for signal in self.ex.founding_signals.get(tok.word, ()):
                 predicate, classes = FOUNDING[signal]
                 if signal == "establish":
@@ -1090,6 +1108,8 @@ class _Run:
         return None
 
     def visit(self, view, ms):
+        if view.words.isdisjoint(self.ex.trig["motion"]):
+            return
         for tok in view.tokens:
             if tok.word not in self.ex.trig["motion"]:
                 continue
@@ -1112,12 +1132,15 @@ class _Run:
         focus = max(events, key=lambda e: e.end - e.start) if events else self.focus_event
         if focus is None:
             return
+        verbs = view.words & self.ex.attendance_words
+        if not verbs:
+            return
         refers = bool(self.ex.event_references.search(s.text)) or bool(events)
         for tok in view.tokens:
-            attend = tok.word in self.ex.trig["attend"]
-            speech = self.ex.speech.fullmatch(tok.word) is not None
-            if not (attend or speech):
+            if tok.word not in verbs:
                 continue
+            attend = tok.word in self.ex.trig["attend"]
+            speech = tok.word in self.ex.speech_verbs
             if speech and not refers:
                 continue
             cb = self.clause_bounds(view, tok.start)
@@ -1168,9 +1191,7 @@ class _Run:
 
     def relate_people(self, view, ms):
         text = self.text
-        for person, tstart, titles in self.person_titles:
-            if person.sentence != view.sentence.index:
-                continue
+        for person, tstart, titles in self.titled_people.get(view.sentence.index, ()):
             organ = self.ex.organ_re.match(titles)
             employers = [m for m in ms if m.cls in AGENT_CLASSES and m.end == tstart]
             if not employers:  # 某集团有限公司人力资源部经理: the company, through a department
@@ -1181,10 +1202,13 @@ class _Run:
             for employer in employers:
                 self.fact(person, "worksFor", employer, view, "person.works_for_before_title")
         # people, and companies or bodies elected to a chair (远澜新材料有限公司当选轮值主席单位)
+        alliance = self.alliance_in_focus(view, ms) or self.focus_alliance
+        may_be_elected = alliance is not None and self.ex.elected.search(view.sentence.text) is not None
+        if not may_be_elected and not any(m.cls == ALLIANCE for m in ms):
+            return
         for person in (m for m in ms if m.cls in (PERSON, ENTERPRISE, ORGANIZATION)):
             cb = self.clause_bounds(view, person.start)
-            elected = self.ex.elected.match(text[person.end:cb[1]])
-            alliance = self.alliance_in_focus(view, ms) or self.focus_alliance
+            elected = self.ex.elected.match(text[person.end:cb[1]]) if may_be_elected else None
             rule = "person.alliance_role" if person.cls == PERSON else "member.alliance_role"
             if elected and alliance is not None and alliance is not person:
                 self.fact(person, "memberOf", alliance, view, rule)
@@ -1192,12 +1216,12 @@ class _Run:
                 continue
             if person.cls != PERSON:
                 continue
-            for alliance in ms:
-                if alliance.cls == ALLIANCE and person.end <= alliance.start < cb[1]:
-                    role = self.ex.role_after.match(text, alliance.end)
+            for named in ms:
+                if named.cls == ALLIANCE and person.end <= named.start < cb[1]:
+                    role = self.ex.role_after.match(text, named.end)
                     if role:
-                        self.fact(person, "memberOf", alliance, view, "person.alliance_role")
-                        self.fact(person, "role", role.group(1), view, "person.alliance_role", (person.start, alliance.end + len(role.group(1))))
+                        self.fact(person, "memberOf", named, view, "person.alliance_role")
+                        self.fact(person, "role", role.group(1), view, "person.alliance_role", (person.start, named.end + len(role.group(1))))
 
     def relate_enumerations(self, view, ms):
         """来自A、B等企业的G: G comes from each; 集结A、B共N家服务单位: each is a member of G."""
@@ -1242,21 +1266,18 @@ class _Run:
         if alliance is None:
             return
         for g in by_cls.get(GROUP, []):
-            head = next((h for h in self.member_heads_of(g.label)), None)
+            named_as_members = g.label.endswith(self.ex.member_head_suffixes)
             cb = self.clause_bounds(view, g.start)
             counted_in = self.ex.includes.search(self.text, cb[0], g.start)
-            if head or (counted_in and alliance.start < g.start):
+            if named_as_members or (counted_in and alliance.start < g.start):
                 self.fact(g, "memberOf", alliance, view, "group.member_of_alliance")
         for zone in by_cls.get(ZONE, []):
             if zone.start == alliance.start and zone.end < alliance.end:
                 self.fact(alliance, "establishedBy", zone, view, "alliance.named_after_zone")
         # 联盟成员单位东湖光谷芯片股份有限公司: a member named after the word for members
         for m in by_cls.get(ENTERPRISE, []) + by_cls.get(ORGANIZATION, []):
-            if any(self.text.endswith(head, view.sentence.start, m.start) for head in self.ex.member_heads):
+            if self.text.endswith(self.ex.member_head_suffixes, view.sentence.start, m.start):
                 self.fact(m, "memberOf", alliance, view, "member.named_as_member")
-
-    def member_heads_of(self, label):
-        return [h for h in self.ex.member_heads if label.endswith(h)]
 
     def place_links(self, view, ms):
         text, s = self.text, view.sentence
@@ -1289,6 +1310,28 @@ class _Run:
                     self.fact(agent, "industry", ind, view, "industry.focus_of_agent")
             for a in holders:
                 self.fact(a, "industry", ind, view, "industry.of_alliance")
+
+
+def outermost(mentions: list[Mention]) -> list[Mention]:
+    """The mentions not inside a longer one, in their first order.
+
+    Sorted by start, longest first, a mention lies inside a longer one exactly when
+    some mention of another span sorted before it reaches as far: one sweep.
+    """
+    inside = set()
+    reach = -1  # the furthest end of the spans sorted before the current one
+    ordered = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, -mentions[i].end))
+    k = 0
+    while k < len(ordered):
+        span = mentions[ordered[k]].span
+        same = k
+        while same < len(ordered) and mentions[ordered[same]].span == span:
+            if reach >= span[1]:
+                inside.add(ordered[same])
+            same += 1
+        reach = max(reach, span[1])
+        k = same
+    return [m for i, m in enumerate(mentions) if i not in inside]
 
 
 def zone_key(label: str, lex: Lexicon) -> str:
