@@ -27,10 +27,9 @@ import jieba
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.extract import Extractor  # noqa: E402
-from kg.pipeline import default_jobs, extract_documents  # noqa: E402
+from kg.pipeline import default_jobs, extract_and_resolve  # noqa: E402
 from kg.rdf import to_quads, turtle, union_triples  # noqa: E402
 from kg.reader import SourceText  # noqa: E402
-from kg.resolve import Resolver  # noqa: E402
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -106,8 +105,7 @@ def run_jieba(tok, texts):
 
 
 def run_extract(extractor, items, when, jobs=1):
-    docs = extract_documents(items, when, extractor, jobs=jobs)
-    return docs, Resolver().resolve(docs)
+    return extract_and_resolve(items, when, extractor, jobs)
 
 
 def run_rdf(extractor, items, when):

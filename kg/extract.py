@@ -108,16 +108,19 @@ class SentenceView:
     ends: dict[int, int] = field(default_factory=dict)  # token end offset → index
 
     def __post_init__(self):
-        for i, tok in enumerate(self.tokens):
-            self.ends[tok.end] = i
+        self.ends.update(zip(map(_END, self.tokens), range(len(self.tokens))))
 
     @cached_property
     def words(self) -> frozenset[str]:
         """The words of the sentence: a rule whose trigger words are not among them has nothing to do."""
         return frozenset(map(_WORD, self.tokens))
 
+    @cached_property
+    def tags(self) -> frozenset[str | None]:
+        return frozenset(map(_TAG, self.tokens))
 
-_WORD = itemgetter(0)  # Token.word, read in C
+
+_WORD, _END, _TAG = itemgetter(0), itemgetter(2), itemgetter(3)  # Token fields, read in C
 
 
 class Extractor:
@@ -265,8 +268,13 @@ class _Run:
                 return
             # The evidence is what this sentence says: a mention from another
             # sentence (the principal agent, the event in focus) adds no span.
-            here = [m for m in (subject, obj) if m.sentence == view.sentence.index] or [subject]
-            start, end = min(m.start for m in here), max(m.end for m in here)
+            index = view.sentence.index
+            if obj.sentence != index:
+                start, end = subject.start, subject.end
+            elif subject.sentence != index:
+                start, end = obj.start, obj.end
+            else:
+                start, end = min(subject.start, obj.start), max(subject.end, obj.end)
         else:
             start, end = span or subject.span
         self.facts.append(Fact(subject, predicate, obj, view.sentence.index, start, end, rule))
@@ -521,6 +529,8 @@ class _Run:
     def enumerations(self, view: SentenceView) -> None:
         """A、B、C等N家企业: each item is named, typed by its suffix or by the head noun."""
         s = view.sentence
+        if "、" not in s.text:
+            return
         text = self.text
         # items may hold a bracketed place: 某某太阳能(眉山)有限公司
         for run in ENUMERATION_RUN.finditer(s.text):
@@ -636,7 +646,7 @@ class _Run:
                 if place is not None:
                     self.destinations.add((place.start, place.end))
         # runs of place words standing alone: 浙江湖州
-        k = 0
+        k = 0 if "ns" in view.tags else len(tokens)
         while k < len(tokens):
             if tokens[k].tag == "ns":
                 j = k
@@ -731,7 +741,7 @@ class _Run:
 
     def events(self, view: SentenceView) -> None:
         s, text = view.sentence, self.text
-        group_ends = {m.end for m in self.in_sentence(view, {GROUP})}
+        group_ends = None
         seen_ends = set()
         for m in self.ex.event_heads_at.finditer(s.text):
             head_word = m.group(1)
@@ -745,6 +755,8 @@ class _Run:
             nxt = view.tokens[head + 1] if head + 1 < len(view.tokens) else None
             if nxt is not None and nxt.tag in ("n", "vn") and nxt.word not in self.lex.boundaries:
                 continue  # 活动室, 培训基地: the head modifies another noun
+            if group_ends is None:
+                group_ends = {g.end for g in self.named_here(view) if g.cls == GROUP}
             start = self.extend_event_left(view, head, group_ends)
             label = clean_label(text[start:end])
             modifier = label[: len(label) - len(head_word)]

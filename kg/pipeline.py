@@ -7,9 +7,11 @@
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -113,6 +115,33 @@ def extract_documents(sources: Iterable[SourceText], publication_date: date | No
         _worker_extractor = _worker_resolver = None
 
 
+@contextmanager
+def fewer_collections(young: int = 50_000):
+    """Collect garbage less often while articles are extracted and resolved.
+
+    Extraction makes hundreds of thousands of small tuples (tokens, mentions, facts)
+    and keeps most of them, so the collector's frequent passes find little to free;
+    and every full pass would walk the dictionaries loaded at start. Those are frozen
+    out of its sight, and it waits for `young` new objects between passes.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(young, threshold[0]), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def extract_and_resolve(sources: Iterable[SourceText], publication_date: date | None = None,
+                        extractor: Extractor | None = None, jobs: int = 1) -> tuple[list[Document], Resolved]:
+    """Extract every article, then resolve their mentions to entities across articles."""
+    with fewer_collections():
+        docs = extract_documents(sources, publication_date, extractor, jobs)
+        return docs, Resolver().resolve(docs)
+
+
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -124,6 +153,5 @@ def build(inputs: Iterable[Path | str], publication_date: str | date | None = No
     `jobs` worker processes extract articles in parallel (default: one per core).
     """
     when = parse_date(publication_date)
-    docs = extract_documents(read_inputs(inputs), when, jobs=default_jobs() if jobs is None else jobs)
-    resolved = Resolver().resolve(docs)
+    docs, resolved = extract_and_resolve(read_inputs(inputs), when, jobs=default_jobs() if jobs is None else jobs)
     return BuildResult(documents=docs, resolved=resolved, quads=to_quads(docs, resolved))
