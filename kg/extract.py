@@ -72,7 +72,9 @@ HAN_WORD_2_TO_4 = re.compile(rf"[{CJK}]{{2,4}}")
 NAME_CHARACTER = re.compile(rf"[{CJK}A-Za-z0-9·]")
 HAN_OR_LATIN_RUN = re.compile(rf"[{CJK}A-Za-z]+")
 # 青禾、远澜、海岚: a run of items joined by the enumeration comma.
-ENUMERATION_RUN = re.compile(rf"[{CJK}A-Za-z0-9“”()]+(?:、[{CJK}A-Za-z0-9“”()]+)+")
+# It starts only where a run of such characters starts: trying every character inside
+# a long run that ends in no 、 would take time quadratic in the run.
+ENUMERATION_RUN = re.compile(rf"(?<![{CJK}A-Za-z0-9“”()])[{CJK}A-Za-z0-9“”()]+(?:、[{CJK}A-Za-z0-9“”()]+)+")
 # What follows a list of names and says what they are: 等15家企业, 共9家单位.
 ENUMERATION_HEAD = re.compile(rf"(?:等|共)?(?:{NUMBER}(?:余|多)?[家个名位])?([{CJK}]{{0,5}}?)(企业|公司|单位|机构)")
 # …的 after a list: the list is where a group comes from (15家企业的青年人才).

@@ -45,6 +45,19 @@ class Resolved:
     mentions: dict[str, list[tuple[str, Mention]]]  # entity key → (article id, mention)
 
 
+BRACKET = re.compile(r"[(（]")
+
+
+def most_common(values) -> str | None:
+    """The most frequent of `values`, the greatest on a tie; None if there are none."""
+    values = list(values)
+    distinct = set(values)
+    if len(distinct) <= 1:  # most entities are named one way
+        return next(iter(distinct), None)
+    counts = Counter(values)
+    return max(counts, key=lambda v: (counts[v], v))
+
+
 def article_key(article_id: str) -> str:
     return f"article/{article_id}"
 
@@ -253,22 +266,25 @@ class Resolver:
     # ----------------------------------------------------------- entities
 
     def entity(self, key: str, ms: list[tuple[str, Mention]], by_id: dict[str, Document]) -> Entity:
-        labels = Counter(m.label for _, m in ms)
+        labels = [m.label for _, m in ms]
         # A reference word (联盟, 开发区) names the entity only when nothing else does.
-        named = Counter({l: n for l, n in labels.items() if l not in self.generic}) or labels
-        label = max(named, key=lambda l: (named[l], len(l), l))
-        alts = set(named) - {label}
+        named = [l for l in labels if l not in self.generic] or labels
+        alts = set(named)
+        if len(alts) == 1:
+            label = alts.pop()
+        else:  # the name used most, then the longest
+            counts = Counter(named)
+            label = max(counts, key=lambda l: (counts[l], len(l), l))
+            alts.discard(label)
         for article_id, m in ms:
             if m.label in self.generic:
                 continue
-            original = clean_label(by_id[article_id].norm.original_span(m.start, m.end))
-            if original and original != label and not re.search(r"[(（]", original):
+            norm = by_id[article_id].norm
+            original = clean_label(norm.original_span(m.start, m.end))
+            if original and original != label and not BRACKET.search(original):
                 alts.add(original)
-        classes = Counter(m.cls for _, m in ms)
-        cls = max(classes, key=lambda c: (classes[c], c))
-        subclasses = Counter(m.subclass for _, m in ms if m.subclass)
-        subclass = max(subclasses, key=lambda c: (subclasses[c], c)) if subclasses else None
-        return Entity(key=key, cls=cls, label=label, alt_labels=tuple(sorted(alts)), subclass=subclass)
+        return Entity(key=key, cls=most_common(m.cls for _, m in ms), label=label, alt_labels=tuple(sorted(alts)),
+                      subclass=most_common(m.subclass for _, m in ms if m.subclass))
 
     def statements(self, docs: list[Document], keyed) -> list[Statement]:
         keys: dict[tuple[str, int, int, str], str] = {}
