@@ -162,6 +162,8 @@ class Extractor:
             for verb in self.trig[signal]:
                 self.founding_signals.setdefault(verb, []).append(signal)
         self.founding_verbs = frozenset(self.founding_signals)
+        # words an event's name does not reach back over: 组织|…培训班, 参加|…座谈会
+        self.event_name_stops = frozenset(self.trig["organize"] | self.trig["attend"] | self.trig["motion"] | lex.boundaries)
         self.place_motion_verbs = frozenset(self.trig["motion"] | {"到", "位于", "落户"})
         self.zone_re = re.compile(alternation(lex.zone_suffixes))
         # Heads that name a kind of zone (高新区, 经开区); 园区 and 新区 are common nouns too.
@@ -245,7 +247,7 @@ class _Run:
         self.facts: list[Fact] = []
         self.masked: dict[int, list[tuple[int, int]]] = {}  # by sentence: bylines, no other rule reads them
         self.attrs: dict[Mention, dict] = {}
-        self.enum_runs: list[tuple[int, list[tuple[int, int]]]] = []
+        self.enum_runs: dict[int, list[list[tuple[int, int]]]] = {}  # item spans of each list, by sentence
         self.destinations: set[tuple[int, int]] = set()  # places reached by 赴/前往/走进
         self.person_titles: list[tuple[Mention, int, str]] = []
 
@@ -331,6 +333,8 @@ class _Run:
         """
         tokens = view.tokens
         start = tokens[head_index].start
+        head_end = tokens[head_index].end
+        boundaries, triggers = self.lex.boundaries, self.ex.all_triggers
         in_quote = False
         quoted = 0
         skip_to = None
@@ -347,7 +351,7 @@ class _Run:
                     break  # “银企对接会”“人才招聘周”: two names side by side
                 continue
             industry_word = (verbal and tok.tag == "v" and tokens[i + 1].word in ("产业", "产业链", "行业")  # 智能制造产业
-                             and tok.word not in self.ex.all_triggers)  # not 组建产业链…联盟
+                             and tok.word not in triggers)  # not 组建产业链…联盟
             if tok.tag is None and len(tok.word) >= 3 and tok.word[0] in self.ex.leading_verbs:
                 start = tok.start + 1  # 由云溪|开发区: jieba glued the preposition to an unknown name
                 break
@@ -362,7 +366,7 @@ class _Run:
             if skip_to is not None and i >= skip_to:
                 continue
             if (tok.tag in ("m", "mq") and not NUMERALISH.fullmatch(tok.word) and not in_quote
-                    and allowed_tags is None and tok.word not in self.lex.boundaries):
+                    and allowed_tags is None and tok.word not in boundaries):
                 start = tok.start  # 零部件: jieba calls it a numeral, it is a noun
                 continue
             if in_quote:
@@ -372,13 +376,13 @@ class _Run:
                     and tokens[i - 1].tag in ("n", "ns", "nz", "nr", None) and tokens[i - 1].word not in CLAUSE_BREAK):
                 pass  # 光|能|科技股份有限公司: one verb character cut out of a company name
             else:
-                if (tok.word in self.lex.boundaries or tok.tag in stop_tags
+                if (tok.word in boundaries or tok.tag in stop_tags
                         or (tok.tag in VERBAL_TAGS and not verbal and stop_tags is STOP_TAGS)
                         or (allowed_tags is not None and tok.tag not in allowed_tags and not place_noun
                             and tok.word not in ADMIN_WORDS and tok.word not in self.lex.zone_suffixes)
-                        or tok.word in self.ex.all_triggers or not NAME_CHARACTER.match(tok.word)):
+                        or tok.word in triggers or not NAME_CHARACTER.match(tok.word)):
                     break
-            if tokens[head_index].end - tok.start - quoted > limit:
+            if head_end - tok.start - quoted > limit:
                 break
             start = tok.start
         # never start on a closing quote or a dangling opening one
@@ -572,7 +576,7 @@ class _Run:
                     cls = ENTERPRISE
                 if cls:
                     self.add(a, b, cls, view, "name.enumeration_item")
-            self.enum_runs.append((view.sentence.index, items))
+            self.enum_runs.setdefault(view.sentence.index, []).append(items)
 
     def class_by_suffix(self, label: str) -> str | None:
         for regex, cls in ((self.ex.org_re, ORGANIZATION), (self.ex.strong_ent_re, ENTERPRISE),
@@ -586,9 +590,10 @@ class _Run:
         i = view.ends.get(b)
         if i is not None:
             a = max(a, self.extend_name_left(view, i, limit=12))
-        for word in self.ex.leading_boundaries:  # 辖区内华芯微电子 → 华芯微电子
-            if self.text.startswith(word, a) and b - a > len(word) + 1:
-                return a + len(word)
+        if self.text.startswith(self.ex.leading_boundaries, a):  # 辖区内华芯微电子 → 华芯微电子
+            for word in self.ex.leading_boundaries:
+                if self.text.startswith(word, a) and b - a > len(word) + 1:
+                    return a + len(word)
         return a
 
     def trim_right_to_name(self, view: SentenceView, a: int, b: int) -> int:
@@ -770,7 +775,7 @@ class _Run:
         tokens = view.tokens
         start = tokens[head].start
         in_quote = False
-        stops = self.ex.trig["organize"] | self.ex.trig["attend"] | self.ex.trig["motion"] | self.lex.boundaries
+        stops = self.ex.event_name_stops
         for i in range(head - 1, -1, -1):
             tok = tokens[i]
             if tok.word in CLOSE_QUOTES and tok.word != '"':
@@ -800,9 +805,10 @@ class _Run:
             start = tok.start
         if self.text[start] == "暨":  # the first half of a joint name was cut off: keep the second
             start += 1
-        for tok in tokens[:head]:  # 策划党建活动 → 党建活动
-            if tok.start == start and tok.tag in ("vn", "v") and not tok.word.startswith("启动"):
-                start = tok.end
+        i = 0 if start == tokens[0].start else view.ends.get(start, head) + 1  # the token starting at `start`
+        while i < head and tokens[i].tag in ("vn", "v") and not tokens[i].word.startswith("启动"):
+            start = tokens[i].end  # 策划党建活动 → 党建活动
+            i += 1
         while self.text[start] in CLOSE_QUOTES:
             start += 1
         return start
@@ -944,6 +950,8 @@ class _Run:
 
     def relate(self, view: SentenceView) -> None:
         s, text = view.sentence, self.text
+        if not self.named_here(view) and self.focus_event is None:
+            return  # nothing named, and no event to take part in
         self.launch_event(view)
         ms = self.in_sentence(view)
         by_cls: dict[str, list[Mention]] = {}
@@ -1240,9 +1248,7 @@ class _Run:
     def relate_enumerations(self, view, ms):
         """来自A、B等企业的G: G comes from each; 集结A、B共N家服务单位: each is a member of G."""
         text, s = self.text, view.sentence
-        for index, items in self.enum_runs:
-            if index != s.index:
-                continue
+        for items in self.enum_runs.get(s.index, ()):
             run = []
             for a, b in items:
                 # the item as cut, or a longer name ending there (某某(眉山)有限公司)
