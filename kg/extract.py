@@ -18,7 +18,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from operator import itemgetter
 
 from kg.lexicon import Lexicon, alternation, load_lexicon
@@ -107,19 +107,16 @@ class SentenceView:
     sentence: Sentence
     tokens: list[Token]
     breaks: list[int] | None = None  # clause punctuation outside quotes, found on first use
-    ends: dict[int, int] = field(default_factory=dict)  # token end offset → index
+    ends: dict[int, int] = field(init=False)  # token end offset → index
+    # The words and tags of the sentence: a rule whose trigger words are not among them has nothing to do.
+    words: frozenset[str] = field(init=False)
+    tags: frozenset[str | None] = field(init=False)
 
     def __post_init__(self):
-        self.ends.update(zip(map(_END, self.tokens), range(len(self.tokens))))
-
-    @cached_property
-    def words(self) -> frozenset[str]:
-        """The words of the sentence: a rule whose trigger words are not among them has nothing to do."""
-        return frozenset(map(_WORD, self.tokens))
-
-    @cached_property
-    def tags(self) -> frozenset[str | None]:
-        return frozenset(map(_TAG, self.tokens))
+        tokens = self.tokens
+        self.ends = dict(zip(map(_END, tokens), range(len(tokens))))
+        self.words = frozenset(map(_WORD, tokens))
+        self.tags = frozenset(map(_TAG, tokens))
 
 
 _WORD, _END, _TAG = itemgetter(0), itemgetter(2), itemgetter(3)  # Token fields, read in C

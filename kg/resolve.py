@@ -73,6 +73,7 @@ class Resolver:
         self.provinces = re.compile(f"^(?:{alternation(lex.words('provinces.txt'))})(?:省|市|自治区)?")
         self.industry_modifiers = re.compile(f"(?:{alternation(lex.words('industry_modifiers.txt'))})(?=产业)")
         self._zone_canonical: dict[str, str] = {}
+        self._generic_zone: dict[str, bool] = {}
         # words that stand for the zone in a name (区党工委, 园区管委会), longest first
         self.zone_references = sorted((w for w, c in self.generic.items() if c == ZONE), key=len, reverse=True)
         self.organs = {t for t, kind in lex.job_titles.items() if kind == "organ"} | set(lex.organization_suffixes)
@@ -80,6 +81,12 @@ class Resolver:
     # -------------------------------------------------------------- keys
 
     def is_generic_zone(self, label: str) -> bool:
+        generic = self._generic_zone.get(label)
+        if generic is None:  # asked of every zone mention, and the same labels come back
+            generic = self._generic_zone[label] = self._is_generic_zone(label)
+        return generic
+
+    def _is_generic_zone(self, label: str) -> bool:
         if label in self.generic:
             return True
         for suffix in self.zone_suffixes:
