@@ -88,6 +88,7 @@ JOINT_ORGANIZERS = re.compile(r"由(.+?)(?:共同|联合)?(?:主办|举办|承�
 # Between groups that together take part: 青年人才、技术骨干, 党员以及职工.
 GROUP_CHAIN_GAP = re.compile(r"[“”\s]*|(?:、|以及|和|及|与)[^,;:。、“”]{0,6}")
 QUOTED_SPAN = re.compile(r"“[^”]*”")
+AT = re.compile("在")
 MOTION_BEFORE = re.compile(r"(赴|前往|走进|来到|到)$")
 # 聚焦生物医药产业: the industry an agent focuses on.
 FOCUS_INDUSTRY = re.compile(rf"(?:聚焦|围绕|发展|深耕|专注)([{CJK}]{{2,8}}?(?:产业链|产业))")
@@ -117,6 +118,27 @@ class SentenceView:
         self.ends = dict(zip(map(_END, tokens), range(len(tokens))))
         self.words = frozenset(map(_WORD, tokens))
         self.tags = frozenset(map(_TAG, tokens))
+
+    def tokens_among(self, words: frozenset[str] | set[str]) -> list[tuple[int, Token]]:
+        """(index, token) of each token that is one of `words`, in order.
+
+        Found by searching the sentence for the few words it holds, not by
+        walking all its tokens.
+        """
+        present = self.words & words
+        if not present:
+            return []
+        text, base = self.sentence.text, self.sentence.start
+        found = []
+        for word in present:
+            at = text.find(word)
+            while at >= 0:
+                i = self.ends.get(base + at + len(word))
+                if i is not None and self.tokens[i].word == word:
+                    found.append((i, self.tokens[i]))
+                at = text.find(word, at + 1)
+        found.sort()
+        return found
 
 
 _WORD, _END, _TAG = itemgetter(0), itemgetter(2), itemgetter(3)  # Token fields, read in C
@@ -284,7 +306,8 @@ class _Run:
         self.masked.setdefault(view.sentence.index, []).append((start, end))
 
     def is_masked(self, view: SentenceView, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.masked.get(view.sentence.index, ()))
+        masked = self.masked.get(view.sentence.index)
+        return masked is not None and any(s < end and start < e for s, e in masked)
 
     def body_views(self):
         return [v for v in self.views if v.sentence.kind in ("body", "headline")]
@@ -617,9 +640,7 @@ class _Run:
         """Places after motion and locative verbs (赴X, 走进X, 在X举行), and runs of place words."""
         motion = self.ex.place_motion_verbs
         tokens = view.tokens
-        for i, tok in enumerate(tokens if not view.words.isdisjoint(motion) else ()):
-            if tok.word not in motion:
-                continue
+        for i, tok in view.tokens_among(motion):
             j = i + 1
             while j < len(tokens) and tokens[j].word not in CLAUSE_BREAK and tokens[j].word not in ("等", "、"):
                 j += 1
@@ -1007,7 +1028,7 @@ class _Run:
                 if agent is not None:
                     self.fact(ini, "organizer", agent, view, f"{ini.cls.lower()}.organizer.{how}")
         # -- founding, dispatching, engaging
-        for tok in view.tokens if not view.words.isdisjoint(self.ex.founding_verbs) else ():
+        for _, tok in view.tokens_among(self.ex.founding_verbs):
             for signal in self.ex.founding_signals.get(tok.word, ()):
                 predicate, classes = FOUNDING[signal]
                 if signal == "establish":
@@ -1049,9 +1070,10 @@ class _Run:
     def launch_event(self, view: SentenceView) -> None:
         """盐城高新区…联盟在区党群服务中心揭牌成立: the founding is itself an event (a ceremony)."""
         s = view.sentence
-        if s.kind != "body" or self.in_sentence(view, {EVENT}):
+        here = self.named_here(view)
+        if s.kind != "body" or any(m.cls == EVENT for m in here):
             return
-        for alliance in self.in_sentence(view, {ALLIANCE}):
+        for alliance in [m for m in here if m.cls == ALLIANCE]:
             gap = self.ex.founded_gap.match(self.text, alliance.end)
             verb = self.ex.launch_verb.match(self.text, gap.end()) if gap else None
             if verb is None or not (DATE.search(s.text) or "在" in gap.group()):
@@ -1127,11 +1149,7 @@ class _Run:
         return None
 
     def visit(self, view, ms):
-        if view.words.isdisjoint(self.ex.trig["motion"]):
-            return
-        for tok in view.tokens:
-            if tok.word not in self.ex.trig["motion"]:
-                continue
+        for _, tok in view.tokens_among(self.ex.trig["motion"]):
             places = [m for m in ms if m.cls in (PLACE, ORGANIZATION, ZONE) and m.start >= tok.end and m.start - tok.end <= 2]
             subject_groups = [g for g in ms if g.cls == GROUP and g.end <= tok.start and self.clause_bounds(view, g.start) == self.clause_bounds(view, tok.start)]
             if not places or not subject_groups:
@@ -1151,13 +1169,11 @@ class _Run:
         focus = max(events, key=lambda e: e.end - e.start) if events else self.focus_event
         if focus is None:
             return
-        verbs = view.words & self.ex.attendance_words
+        verbs = view.tokens_among(self.ex.attendance_words)
         if not verbs:
             return
         refers = bool(self.ex.event_references.search(s.text)) or bool(events)
-        for tok in view.tokens:
-            if tok.word not in verbs:
-                continue
+        for _, tok in verbs:
             attend = tok.word in self.ex.trig["attend"]
             speech = tok.word in self.ex.speech_verbs
             if speech and not refers:
@@ -1298,7 +1314,7 @@ class _Run:
 
     def place_links(self, view, ms):
         text, s = self.text, view.sentence
-        for m in re.finditer(r"在", s.text):
+        for m in AT.finditer(s.text) if "在" in s.text else ():
             a = s.start + m.end()
             where = [p for p in ms if p.cls in (PLACE, ZONE, ORGANIZATION) and p.start == a]
             if not where:

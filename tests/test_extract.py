@@ -498,3 +498,19 @@ def test_industries_listed_before_their_head_are_not_companies_or_members(extrac
     doc = run(extractor, "王建国强调,要聚焦新能源汽车、生物医药等主导产业,加快引进高层次人才团队。")
     assert not [m for m in doc.mentions if m.cls == "Enterprise"]
     assert not [f for f in doc.facts if f.predicate == "memberOf"]
+
+
+def test_tokens_among_finds_whole_tokens_in_order(extractor):
+    from kg.extract import SentenceView
+    from kg.model import Sentence
+
+    text = "代表们参加座谈会,随后参加培训,参加者很多。"
+    tokens = extractor.segmenter.tokens(text, offset=10)
+    view = SentenceView(Sentence(0, 10, 10 + len(text), text), tokens)
+    found = view.tokens_among(frozenset({"参加", "座谈会", "不在句中"}))
+    expected = [(i, t) for i, t in enumerate(tokens) if t.word in ("参加", "座谈会")]
+    assert found == expected
+    assert [t.word for _, t in found][:2] == ["参加", "座谈会"]
+    # 参加 inside the word 参加者 (if jieba keeps it whole) is not a token of its own
+    assert all(text[t.start - 10:t.end - 10] == t.word for _, t in found)
+    assert view.tokens_among(frozenset({"不在句中"})) == []
