@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from itertools import accumulate, repeat
-from math import log
+from math import inf, log
 from typing import NamedTuple
 
 import jieba
@@ -78,6 +78,7 @@ class RouteTokenizer(jieba.Tokenizer):
             self.check_initialized()
             logtotal = log(self.total)
             self._weights = {w: (log(f) - logtotal if f else None) for w, f in self.FREQ.items()}
+            self._unknown_weight = log(1) - logtotal  # a character jieba does not know counts as freq 1
         return self._weights
 
     def words(self, text: str) -> list[str]:
@@ -98,32 +99,35 @@ class RouteTokenizer(jieba.Tokenizer):
 
     def best_route(self, sentence: str) -> list[int]:
         """route[k]: where the word starting at k ends, on jieba's most probable route."""
-        weights = self.word_weights()
-        get = weights.get
-        unknown = log(1) - log(self.total)  # a character jieba does not know counts as freq 1
+        get = self.word_weights().get
+        unknown = self._unknown_weight
         n = len(sentence)
         score = [0.0] * (n + 1)
-        route = list(range(1, n + 2))
+        route = list(range(1, n + 2))  # one character, unless a word is found
         for k in range(n - 1, -1, -1):
-            best, found = unknown + score[k + 1], False
+            best = -inf
             end = k + 1
             weight = get(sentence[k], _NOT_IN_DICTIONARY)
             while weight is not _NOT_IN_DICTIONARY:
                 if weight is not None:
                     value = weight + score[end]
-                    if not found or value >= best:  # a tie goes to the longer word, as in jieba
-                        best, found, route[k] = value, True, end
+                    if value >= best:  # a tie goes to the longer word, as in jieba
+                        best = value
+                        route[k] = end
                 if end == n:
                     break
                 end += 1
                 weight = get(sentence[k:end], _NOT_IN_DICTIONARY)
-            score[k] = best
+            score[k] = best if best != -inf else unknown + score[k + 1]
         return route
 
     def _cut_han(self, sentence: str, out: list[str]) -> None:
         """A run of Chinese characters (and letters, digits) along the best route."""
-        route = self.best_route(sentence)
         n = len(sentence)
+        if n == 1:
+            out.append(sentence)
+            return
+        route = self.best_route(sentence)
         x = 0
         singles = 0  # where the current run of one-character words began
         while x < n:
