@@ -180,8 +180,11 @@ class Resolver:
             return None
 
         # named things, each class on its own
+        by_class: dict[str, list[Mention]] = {}
+        for m in ms:
+            by_class.setdefault(m.cls, []).append(m)
         for cls in (ALLIANCE, ORGANIZATION, ENTERPRISE, PLACE, PERSON, INDUSTRY, CAMPAIGN, EVENT, GROUP, INITIATIVE):
-            of_class = [m for m in ms if m.cls == cls]
+            of_class = by_class.get(cls, [])
             specific_names: list[tuple[Mention, str]] = []
             for m in of_class:
                 if cls == ALLIANCE and m.label in self.generic:
@@ -213,17 +216,15 @@ class Resolver:
         """青禾科创 → 江苏青禾科创技术股份有限公司; 区委政法委 → 澜江区委政法委 (same article)."""
         if cls not in (ENTERPRISE, ORGANIZATION, PLACE, ALLIANCE, INDUSTRY, EVENT):
             return
-        keys = {local[m] for m, _ in named}
+        # every key with its name, longest first (the first of equal length in sorted order wins)
+        keys = sorted({local[m] for m, _ in named}, key=lambda k: (-len(k), k))
+        fuller: dict[tuple[str, str], str | None] = {}  # (key, name) → the key it abbreviates
         for m, name in named:
             mine = local[m]
-            best = None
-            for other in keys:
-                if other == mine or len(other) <= len(mine):
-                    continue
-                other_name = other.rsplit("/", 1)[-1]
-                if self.abbreviates(name, other_name, cls):
-                    if best is None or len(other) > len(best):
-                        best = other
+            if (mine, name) not in fuller:  # the same name comes back: ask once
+                fuller[mine, name] = next((other for other in keys if len(other) > len(mine)
+                                           and self.abbreviates(name, other.rsplit("/", 1)[-1], cls)), None)
+            best = fuller[mine, name]
             if best:
                 for m2, _ in named:
                     if local[m2] == mine:
