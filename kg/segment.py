@@ -104,20 +104,19 @@ class RouteTokenizer(jieba.Tokenizer):
         n = len(sentence)
         score = [0.0] * (n + 1)
         route = list(range(1, n + 2))  # one character, unless a word is found
+        padded = sentence + _END_OF_TEXT  # no word goes on past it, so the walk stops there
         for k in range(n - 1, -1, -1):
             best = -inf
             end = k + 1
-            weight = get(sentence[k], _NOT_IN_DICTIONARY)
+            weight = get(padded[k], _NOT_IN_DICTIONARY)
             while weight is not _NOT_IN_DICTIONARY:
                 if weight is not None:
                     value = weight + score[end]
                     if value >= best:  # a tie goes to the longer word, as in jieba
                         best = value
                         route[k] = end
-                if end == n:
-                    break
                 end += 1
-                weight = get(sentence[k:end], _NOT_IN_DICTIONARY)
+                weight = get(padded[k:end], _NOT_IN_DICTIONARY)
             score[k] = best if best != -inf else unknown + score[k + 1]
         return route
 
@@ -155,6 +154,7 @@ class RouteTokenizer(jieba.Tokenizer):
 _HAN_BLOCK = jieba.re_han_default
 _SPACE = jieba.re_skip_default
 _NOT_IN_DICTIONARY = object()
+_END_OF_TEXT = "\x00"  # in no dictionary word, and in no run jieba's pattern cuts
 
 
 class Segmenter:
