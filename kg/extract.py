@@ -89,6 +89,8 @@ JOINT_ORGANIZERS = re.compile(r"由(.+?)(?:共同|联合)?(?:主办|举办|承�
 GROUP_CHAIN_GAP = re.compile(r"[“”\s]*|(?:、|以及|和|及|与)[^,;:。、“”]{0,6}")
 QUOTED_SPAN = re.compile(r"“[^”]*”")
 AT = re.compile("在")
+# A word between a verb and a name that makes the name no object of the verb: 成立并…, 为…
+OBJECT_GAP_BREAK = re.compile(r"[并为将对向与和]")
 MOTION_BEFORE = re.compile(r"(赴|前往|走进|来到|到)$")
 # 聚焦生物医药产业: the industry an agent focuses on.
 FOCUS_INDUSTRY = re.compile(rf"(?:聚焦|围绕|发展|深耕|专注)([{CJK}]{{2,8}}?(?:产业链|产业))")
@@ -1151,7 +1153,8 @@ class _Run:
     def visit(self, view, ms):
         for _, tok in view.tokens_among(self.ex.trig["motion"]):
             places = [m for m in ms if m.cls in (PLACE, ORGANIZATION, ZONE) and m.start >= tok.end and m.start - tok.end <= 2]
-            subject_groups = [g for g in ms if g.cls == GROUP and g.end <= tok.start and self.clause_bounds(view, g.start) == self.clause_bounds(view, tok.start)]
+            clause = self.clause_bounds(view, tok.start)
+            subject_groups = [g for g in ms if g.cls == GROUP and g.end <= tok.start and self.clause_bounds(view, g.start) == clause]
             if not places or not subject_groups:
                 continue
             place = places[0]
@@ -1203,11 +1206,11 @@ class _Run:
         cb = self.clause_bounds(view, tok.start)
         best = None
         for m in ms:
-            gap = self.text[tok.end:m.start]
+            if m.cls not in classes or not (tok.end <= m.start < cb[1] and m.start - tok.end <= 16):
+                continue
             if self.text.startswith("组成", m.end):
                 continue  # 组建由20名专家组成的“智囊团”: the experts make it up; the team is founded
-            if m.cls in classes and tok.end <= m.start < cb[1] and m.start - tok.end <= 16 \
-                    and not re.search(r"[并为将对向与和]", gap):
+            if not OBJECT_GAP_BREAK.search(self.text, tok.end, m.start):
                 if best is None or m.start < best.start or (m.start == best.start and m.end > best.end):
                     best = m
         return best
