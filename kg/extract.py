@@ -752,7 +752,7 @@ class _Run:
     def remention_people(self) -> None:
         """A person named once with a title is the same person where the name stands alone."""
         people = [m.span for m in self.mentions if m.cls == PERSON]
-        names = sorted({m.label for m in self.mentions if m.cls == PERSON}, key=len, reverse=True)
+        names = sorted({m.label for m in self.mentions if m.cls == PERSON}, key=lambda n: (-len(n), n))
         for view in self.body_views():
             text = view.sentence.text
             for name in names:
@@ -1355,21 +1355,19 @@ def outermost(mentions: list[Mention]) -> list[Mention]:
     some mention of another span sorted before it reaches as far: one sweep.
     """
     inside = set()
-    reach = -1  # the furthest end of the spans sorted before the current one
-    ordered = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, -mentions[i].end))
-    k = 0
-    while k < len(ordered):
-        span = mentions[ordered[k]].span
-        same = k
-        while same < len(ordered) and mentions[ordered[same]].span == span:
-            if reach >= span[1]:
-                inside.add(ordered[same])
-            same += 1
-        reach = max(reach, span[1])
-        k = same
+    reach = -1  # the furthest end of the spans sorted before the current span
+    previous = None
+    for start, negative_end, i in sorted([(m.start, -m.end, i) for i, m in enumerate(mentions)]):
+        if (start, negative_end) != previous:  # a new span: what came before is all of another span
+            if previous is not None:
+                reach = max(reach, -previous[1])
+            previous = (start, negative_end)
+        if reach >= -negative_end:
+            inside.add(i)
     return [m for i, m in enumerate(mentions) if i not in inside]
 
 
+@lru_cache(maxsize=8192)  # asked of every zone mention; the same names come back
 def zone_key(label: str, lex: Lexicon) -> str:
     """The short canonical form of a zone name: 经济技术开发区 → 经开区."""
     for long, short in _abbreviations(lex):

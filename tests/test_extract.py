@@ -514,3 +514,17 @@ def test_tokens_among_finds_whole_tokens_in_order(extractor):
     # 参加 inside the word 参加者 (if jieba keeps it whole) is not a token of its own
     assert all(text[t.start - 10:t.end - 10] == t.word for _, t in found)
     assert view.tokens_among(frozenset({"不在句中"})) == []
+
+
+def test_outermost_keeps_exactly_the_mentions_inside_no_longer_one():
+    import random
+
+    from kg.extract import outermost
+
+    rng = random.Random(3)
+    for _ in range(300):
+        spans = [(a, a + rng.randint(1, 6)) for a in (rng.randint(0, 12) for _ in range(rng.randint(0, 9)))]
+        ms = [Mention(a, b, "Enterprise", f"m{k}", 0, "test") for k, (a, b) in enumerate(spans)]
+        naive = [m for m in ms if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+                                          for o in ms)]
+        assert outermost(ms) == naive
