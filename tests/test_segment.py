@@ -132,3 +132,19 @@ def test_route_tokenizer_breaks_ties_as_jieba_does():
             tokenizer.add_word(word, freq=freq)
     assert list(theirs.cut("丂丄丅")) == ["丂丄", "丅"]
     assert ours.words("丂丄丅") == ["丂丄", "丅"]
+
+
+def test_hmm_words_are_finalsegs(plain_jieba):
+    import random
+
+    from jieba import finalseg
+
+    from kg.segment import hmm_words
+
+    rng = random.Random(11)
+    characters = [w for w, f in plain_jieba.FREQ.items() if len(w) == 1][::13] + ["a", "7", "2.5%", "X"]
+    for _ in range(3000):
+        run = "".join(rng.choice(characters) for _ in range(rng.randint(1, 9)))
+        out = []
+        hmm_words(run, out)
+        assert out == list(finalseg.cut(run)), run
