@@ -1191,11 +1191,11 @@ class _Run:
             for m in people or ms:
                 if m.cls in (PERSON, ORGANIZATION, ENTERPRISE, ZONE, ALLIANCE, GROUP) and start <= m.start and m.end <= tok.start \
                         and not (focus.start <= m.start and m.end <= focus.end) and m is not focus:
+                    if m.cls == GROUP and not attend:
+                        continue
                     if any(o.start <= m.start and m.end <= o.end and o is not m and o.cls in (PERSON, ORGANIZATION, ENTERPRISE, ALLIANCE)
                            and o.start >= start and o.end <= tok.start for o in ms):
                         continue  # a part of a longer name
-                    if m.cls == GROUP and not attend:
-                        continue
                     self.fact(focus, "participant", m, view, "event.participant.attends")
             if tok.word == "带领":
                 for g in ms:
