@@ -12,6 +12,7 @@ once; its words are jieba's, word for word (the tests compare them).
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from itertools import accumulate, repeat
 from math import inf, log
@@ -170,6 +171,11 @@ def hmm_words(run: str, out: list[str]) -> None:
     state) but with its tables read once and back-pointers instead of copied paths;
     anything else is split as finalseg splits it.
     """
+    if _HMM_HAN_RUN.fullmatch(run):  # the common case: Chinese characters only, one block
+        words = _viterbi_words(run)
+        if finalseg.Force_Split_Words.isdisjoint(words):
+            out.extend(words)
+            return
     for block in _HMM_HAN.split(run):
         if not block:
             continue
@@ -228,6 +234,7 @@ _HAN_BLOCK = jieba.re_han_default
 _SPACE = jieba.re_skip_default
 _NOT_IN_DICTIONARY = object()
 _HMM_HAN, _HMM_SKIP = finalseg.re_han, finalseg.re_skip  # what finalseg.cut cuts, and how it splits the rest
+_HMM_HAN_RUN = re.compile(finalseg.re_han.pattern.strip("()"))
 _END_OF_TEXT = "\x00"  # in no dictionary word, and in no run jieba's pattern cuts
 
 
