@@ -673,22 +673,21 @@ class _Run:
                 if place is not None:
                     self.destinations.add((place.start, place.end))
         # runs of place words standing alone: 浙江湖州
-        k = 0 if "ns" in view.tags else len(tokens)
-        while k < len(tokens):
-            if tokens[k].tag == "ns":
-                j = k
-                while j + 1 < len(tokens) and tokens[j + 1].tag == "ns":
-                    j += 1
-                a, b = tokens[k].start, tokens[j].end
-                nxt = tokens[j + 1] if j + 1 < len(tokens) else None
-                prev = tokens[k - 1] if k > 0 else None
-                standalone = (nxt is None or nxt.tag in STOP_TAGS or nxt.tag == "v" or nxt.word in CLAUSE_BREAK) and (
-                    prev is None or prev.word in CLAUSE_BREAK or prev.word in OPEN_QUOTES)
-                if standalone and b - a >= 2 and not any(m.start <= a and b <= m.end for m in self.named_here(view)):
-                    self.add(a, b, PLACE, view, "place.place_words")
-                k = j + 1
-            else:
-                k += 1
+        tags = list(map(_TAG, tokens)) if "ns" in view.tags else []
+        n = len(tags)
+        k = next_index(tags, "ns", 0)
+        while k < n:
+            j = k
+            while j + 1 < n and tags[j + 1] == "ns":
+                j += 1
+            a, b = tokens[k].start, tokens[j].end
+            nxt = tokens[j + 1] if j + 1 < n else None
+            prev = tokens[k - 1] if k > 0 else None
+            standalone = (nxt is None or nxt.tag in STOP_TAGS or nxt.tag == "v" or nxt.word in CLAUSE_BREAK) and (
+                prev is None or prev.word in CLAUSE_BREAK or prev.word in OPEN_QUOTES)
+            if standalone and b - a >= 2 and not any(m.start <= a and b <= m.end for m in self.named_here(view)):
+                self.add(a, b, PLACE, view, "place.place_words")
+            k = next_index(tags, "ns", j + 1)  # the next run
 
     # --------------------------------------------------------------- groups
 
@@ -1346,6 +1345,14 @@ class _Run:
                     self.fact(agent, "industry", ind, view, "industry.focus_of_agent")
             for a in holders:
                 self.fact(a, "industry", ind, view, "industry.of_alliance")
+
+
+def next_index(items: list, value, start: int) -> int:
+    """Where `value` next stands in `items` from `start` on (searched in C), else len(items)."""
+    try:
+        return items.index(value, start)
+    except ValueError:
+        return len(items)
 
 
 def outermost(mentions: list[Mention]) -> list[Mention]:

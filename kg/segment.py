@@ -87,14 +87,15 @@ class RouteTokenizer(jieba.Tokenizer):
     def words(self, text: str) -> list[str]:
         """The words of `text`, as `list(self.cut(text))` gives them."""
         out: list[str] = []
-        for block in _HAN_BLOCK.split(text):
-            if not block:
-                continue
-            if _HAN_BLOCK.match(block):
+        # split() on a pattern with one group alternates what lies between the runs
+        # (even places) with the runs (odd places): jieba matches each piece again to
+        # tell them apart, the place tells here.
+        for i, block in enumerate(_HAN_BLOCK.split(text)):
+            if i % 2:
                 self._cut_han(block, out)
-            else:  # line breaks and spaces whole, anything else one character at a time
-                for piece in _SPACE.split(block):
-                    if _SPACE.match(piece):
+            elif block:  # line breaks and spaces whole, anything else one character at a time
+                for j, piece in enumerate(_SPACE.split(block)):
+                    if j % 2:
                         out.append(piece)
                     else:
                         out.extend(piece)
