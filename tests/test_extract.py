@@ -528,3 +528,29 @@ def test_outermost_keeps_exactly_the_mentions_inside_no_longer_one():
         naive = [m for m in ms if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
                                           for o in ms)]
         assert outermost(ms) == naive
+
+
+def test_extraction_makes_no_reference_cycles(extractor):
+    # kg.pipeline pauses the garbage collector while it extracts: that is only
+    # free if extraction leaves nothing for the collector to find.
+    import gc
+
+    from kg.pipeline import extract_and_resolve
+
+    sources = [SourceText(f"c{i}", Path(f"c{i}.txt"), text, "utf-8", "text/plain") for i, text in enumerate([
+        "青川经济技术开发区举办人才工作座谈会\n(记者 王明远)\n7月1日,青川经济技术开发区党工委选派20名党建指导员"
+        "赴青禾科技有限公司、远澜生物有限公司等15家企业开展调研。\n编辑:李晓东\n",
+        "澜江高新区成立生物医药产业联盟,首批吸纳成员企业12家。会上,澜江高新区党工委副书记张海峰表示,将持续优化营商环境。\n",
+    ])]
+    extract_and_resolve(sources, PUBLISHED, extractor)  # first run: caches and lazy imports fill up
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        docs, resolved = extract_and_resolve(sources, PUBLISHED, extractor)
+        assert resolved.statements
+        del docs, resolved
+        assert gc.collect() == 0
+    finally:
+        if was_enabled:
+            gc.enable()
