@@ -49,10 +49,10 @@ COMPANY_STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f".split())
 # Zones are named after places: 云溪市东港工业园, 澜江经开区北塘园区.
 ZONE_PREFIX_TAGS = frozenset({"ns", "nr", "nrt", "nz", "eng", None})
 ADMIN_WORDS = frozenset({"市", "省", "区", "县", "镇", "州", "乡"})
-NUMBER = rf"(?:\d+(?:\.\d+)?[千万]?|[零〇一二两三四五六七八九十百千万]+)"
+NUMBER = r"(?:\d+(?:\.\d+)?[千万]?|[零〇一二两三四五六七八九十百千万]+)"
 DATE = re.compile(
-    rf"(?:(?P<year>\d{{4}})年)?(?P<month>\d{{1,2}})月(?P<day>\d{{1,2}})日"
-    rf"(?:\s*[—\-~至到]\s*(?:(?P<month2>\d{{1,2}})月)?(?P<day2>\d{{1,2}})日)?"
+    r"(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})日"
+    r"(?:\s*[—\-~至到]\s*(?:(?P<month2>\d{1,2})月)?(?P<day2>\d{1,2})日)?"
 )
 AREA = re.compile(rf"(?P<q>近|约|超|逾)?(?P<n>{NUMBER})(?P<q2>余|多)?(?P<unit>平方米|平米|亩|平方公里)")
 AREA_UNITS = re.compile("平方米|平米|亩|平方公里")
