@@ -111,15 +111,13 @@ class SentenceView:
     tokens: list[Token]
     breaks: list[int] | None = None  # clause punctuation outside quotes, found on first use
     ends: dict[int, int] = field(init=False)  # token end offset → index
-    # The words and tags of the sentence: a rule whose trigger words are not among them has nothing to do.
+    # The words of the sentence: a rule whose trigger words are not among them has nothing to do.
     words: frozenset[str] = field(init=False)
-    tags: frozenset[str | None] = field(init=False)
 
     def __post_init__(self):
         tokens = self.tokens
         self.ends = dict(zip(map(_END, tokens), range(len(tokens))))
         self.words = frozenset(map(_WORD, tokens))
-        self.tags = frozenset(map(_TAG, tokens))
 
     def tokens_among(self, words: frozenset[str] | set[str]) -> list[tuple[int, Token]]:
         """(index, token) of each token that is one of `words`, in order.
@@ -631,7 +629,7 @@ class _Run:
         end = min(end, b)
         etc = self.text.find("等", a + 2, end)
         if etc > 0:
-            end = etc  # 海伦哲等企业: jieba glued 等 to the name
+            end = etc  # 云海哲等企业: jieba glued 等 to the name
         label = self.text[a:end]
         tail = next((t for t in self.ex.role_tails if label.endswith(t) and len(label) > len(t) + 1), "")
         return end - len(tail)  # 某银行代表 → 某银行
@@ -673,7 +671,7 @@ class _Run:
                 if place is not None:
                     self.destinations.add((place.start, place.end))
         # runs of place words standing alone: 浙江湖州
-        tags = list(map(_TAG, tokens)) if "ns" in view.tags else []
+        tags = list(map(_TAG, tokens))
         n = len(tags)
         k = next_index(tags, "ns", 0)
         while k < n:
@@ -1309,7 +1307,7 @@ class _Run:
         for zone in by_cls.get(ZONE, []):
             if zone.start == alliance.start and zone.end < alliance.end:
                 self.fact(alliance, "establishedBy", zone, view, "alliance.named_after_zone")
-        # 联盟成员单位东湖光谷芯片股份有限公司: a member named after the word for members
+        # 联盟成员单位澜江云谷芯片股份有限公司: a member named after the word for members
         for m in by_cls.get(ENTERPRISE, []) + by_cls.get(ORGANIZATION, []):
             if self.text.endswith(self.ex.member_head_suffixes, view.sentence.start, m.start):
                 self.fact(m, "memberOf", alliance, view, "member.named_as_member")

@@ -48,14 +48,14 @@ class Resolved:
 BRACKET = re.compile(r"[(（]")
 
 
-def most_common(values) -> str | None:
-    """The most frequent of `values`, the greatest on a tie; None if there are none."""
+def most_common(values, tiebreak=lambda v: v) -> str | None:
+    """The most frequent of `values`, the greatest `tiebreak(v)` on a tie; None if there are none."""
     values = list(values)
     distinct = set(values)
     if len(distinct) <= 1:  # most entities are named one way
         return next(iter(distinct), None)
     counts = Counter(values)
-    return max(counts, key=lambda v: (counts[v], v))
+    return max(counts, key=lambda v: (counts[v], tiebreak(v)))
 
 
 def article_key(article_id: str) -> str:
@@ -277,18 +277,12 @@ class Resolver:
         labels = [m.label for _, m in ms]
         # A reference word (联盟, 开发区) names the entity only when nothing else does.
         named = [l for l in labels if l not in self.generic] or labels
-        alts = set(named)
-        if len(alts) == 1:
-            label = alts.pop()
-        else:  # the name used most, then the longest
-            counts = Counter(named)
-            label = max(counts, key=lambda l: (counts[l], len(l), l))
-            alts.discard(label)
+        label = most_common(named, tiebreak=lambda l: (len(l), l))  # the name used most, then the longest
+        alts = set(named) - {label}
         for article_id, m in ms:
             if m.label in self.generic:
                 continue
-            norm = by_id[article_id].norm
-            original = clean_label(norm.original_span(m.start, m.end))
+            original = clean_label(by_id[article_id].norm.original_span(m.start, m.end))
             if original and original != label and not BRACKET.search(original):
                 alts.add(original)
         return Entity(key=key, cls=most_common(m.cls for _, m in ms), label=label, alt_labels=tuple(sorted(alts)),

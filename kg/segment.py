@@ -12,7 +12,6 @@ once; its words are jieba's, word for word (the tests compare them).
 from __future__ import annotations
 
 import logging
-import re
 from functools import lru_cache
 from itertools import accumulate, repeat
 from math import inf, log
@@ -66,6 +65,7 @@ class RouteTokenizer(jieba.Tokenizer):
     def __init__(self, dictionary=jieba.DEFAULT_DICT):
         super().__init__(dictionary)
         self._weights: dict[str, float | None] | None = None
+        self._unknown_weight = 0.0  # set with the weights
 
     def initialize(self, dictionary=None):
         super().initialize(dictionary)
@@ -172,22 +172,15 @@ def hmm_words(run: str, out: list[str]) -> None:
     state) but with its tables read once and back-pointers instead of copied paths;
     anything else is split as finalseg splits it.
     """
-    if _HMM_HAN_RUN.fullmatch(run):  # the common case: Chinese characters only, one block
-        words = _viterbi_words(run)
-        if finalseg.Force_Split_Words.isdisjoint(words):
-            out.extend(words)
-            return
-    for block in _HMM_HAN.split(run):
-        if not block:
-            continue
-        if not _HMM_HAN.match(block):
+    for i, block in enumerate(_HMM_HAN.split(run)):  # runs of Chinese characters at odd places
+        if i % 2:
+            for word in _viterbi_words(block):
+                if word in finalseg.Force_Split_Words:
+                    out.extend(word)
+                else:
+                    out.append(word)
+        elif block:
             out.extend(piece for piece in _HMM_SKIP.split(block) if piece)
-            continue
-        for word in _viterbi_words(block):
-            if word in finalseg.Force_Split_Words:
-                out.extend(word)
-            else:
-                out.append(word)
 
 
 def _viterbi_words(text: str) -> list[str]:
@@ -235,7 +228,6 @@ _HAN_BLOCK = jieba.re_han_default
 _SPACE = jieba.re_skip_default
 _NOT_IN_DICTIONARY = object()
 _HMM_HAN, _HMM_SKIP = finalseg.re_han, finalseg.re_skip  # what finalseg.cut cuts, and how it splits the rest
-_HMM_HAN_RUN = re.compile(finalseg.re_han.pattern.strip("()"))
 _END_OF_TEXT = "\x00"  # in no dictionary word, and in no run jieba's pattern cuts
 
 
