@@ -18,11 +18,10 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.atomic import atomic_write_text
+from kg.defaults import STATS_SEED
 from kg.errors import KgError
 from kg.projection import CONTEXT_PREDICATES, RESERVED_NODE_KEYS, to_networkx
 
-DEFAULT_GRAPH = Path("output/graph.ttl")
-DEFAULT_SEED = 42  # louvain is randomised; a fixed seed makes `kg stats` repeatable
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def central_entities(nxg: nx.MultiDiGraph, top: int = 10) -> list[RankedEntity]:
             for n in ordered[:top]]
 
 
-def communities(nxg: nx.MultiDiGraph, seed: int = DEFAULT_SEED) -> list[Community]:
+def communities(nxg: nx.MultiDiGraph, seed: int = STATS_SEED) -> list[Community]:
     """Louvain communities of the relation graph, biggest first; isolated nodes left out."""
     simple = nx.Graph(relation_graph(nxg).to_undirected())
     simple.remove_nodes_from([n for n in list(simple) if simple.degree(n) == 0])
@@ -107,7 +106,7 @@ def communities(nxg: nx.MultiDiGraph, seed: int = DEFAULT_SEED) -> list[Communit
     return result
 
 
-def community_of(nxg: nx.MultiDiGraph, seed: int = DEFAULT_SEED) -> dict[str, int]:
+def community_of(nxg: nx.MultiDiGraph, seed: int = STATS_SEED) -> dict[str, int]:
     """Community number (1 = biggest) per node; 0 for nodes without relations."""
     simple = nx.Graph(relation_graph(nxg).to_undirected())
     simple.remove_nodes_from([n for n in list(simple) if simple.degree(n) == 0])
@@ -209,17 +208,6 @@ def write_graphml(graph: Graph | nx.MultiDiGraph, path: Path) -> Path:
 
 # ---------------------------------------------------------------- kg stats
 
-def add_stats_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--graph", type=Path, default=DEFAULT_GRAPH, metavar="FILE",
-                        help=f"graph to analyse, Turtle or any RDF format rdflib reads (default: {DEFAULT_GRAPH})")
-    parser.add_argument("--top", type=int, default=10, metavar="N",
-                        help="how many central entities, and members per community, to print (default: 10)")
-    parser.add_argument("--format", choices=["table", "json"], default="table",
-                        help="output format (default: table)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="N",
-                        help=f"random seed of the community detection (default: {DEFAULT_SEED})")
-
-
 def load_graph(path: Path) -> Graph:
     """Parse an RDF file; a missing or broken file is a one-line KgError."""
     from rdflib.util import guess_format
@@ -236,7 +224,7 @@ def load_graph(path: Path) -> Graph:
     return graph
 
 
-def stats(graph: Graph, top: int = 10, seed: int = DEFAULT_SEED) -> dict:
+def stats(graph: Graph, top: int = 10, seed: int = STATS_SEED) -> dict:
     """Central entities and communities, as plain data."""
     nxg = to_networkx(graph)
     relations = relation_graph(nxg)
@@ -298,7 +286,7 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 def run_stats_command(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise KgError("--top must be at least 1")
-    result = stats(load_graph(args.graph), top=args.top, seed=getattr(args, "seed", DEFAULT_SEED))
+    result = stats(load_graph(args.graph), top=args.top, seed=getattr(args, "seed", STATS_SEED))
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:

@@ -1,7 +1,9 @@
 """The `kg` command: a thin argparse layer over the library.
 
-Each sub-command parses its arguments and calls one library function; errors a
-user can fix (`KgError`) become one line on stderr and exit status 2.
+Every sub-command's arguments are declared here; the function that runs it is
+named as `module:function` and imported only when that command runs, so
+`kg --help` and `kg query --help` load none of rdflib, networkx, pyvis or jieba.
+Errors a user can fix (`KgError`) become one line on stderr and exit status 2.
 """
 from __future__ import annotations
 
@@ -10,19 +12,20 @@ import importlib
 import sys
 from pathlib import Path
 
+from kg.defaults import (
+    EXPORT_FORMAT_ALIASES, EXPORT_FORMATS, INPUT_DIR, OUT_DIR, QUERY_FORMATS, SERVE_HOST, SERVE_MAX_RESULTS,
+    SERVE_PORT, SERVE_TIMEOUT, SERVE_WORKERS, STATS_SEED,
+)
 from kg.errors import KgError
 
-DEFAULT_INPUT = Path("seeds")
-DEFAULT_OUT = Path("output")
 
-
-def _cmd_build(args: argparse.Namespace) -> int:
+def run_build_command(args: argparse.Namespace) -> int:
     from kg.outputs import write_build
     from kg.pipeline import build
 
     if args.jobs is not None and args.jobs < 1:
         raise KgError("--jobs must be at least 1")
-    result = build(args.inputs or [DEFAULT_INPUT], publication_date=args.date, jobs=args.jobs)
+    result = build(args.inputs or [INPUT_DIR], publication_date=args.date, jobs=args.jobs)
     written = write_build(result, args.out)
     print(result.summary(written))
     if args.explain:
@@ -32,17 +35,91 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-# Commands whose module brings its own arguments: (name, help, description, module).
-# Each module has add_<name>_arguments(parser) and run_<name>_command(args).
-MODULE_COMMANDS = [
+def add_build_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
+                   help=f"article files or folders (default: {INPUT_DIR}/)")
+    p.add_argument("--out", type=Path, default=OUT_DIR, metavar="DIR",
+                   help=f"output folder (default: {OUT_DIR}/)")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="publication date: gives the year to dates such as 7月1日")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="worker processes for extraction (default: one per core; used from 16 articles up)")
+    p.add_argument("--explain", action="store_true",
+                   help="print every statement with the rule and the evidence sentence")
+
+
+def _graph_or_store(p: argparse.ArgumentParser, verb: str) -> None:
+    """--graph FILE | --store DIR: the source every reading command takes."""
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--graph", type=Path, metavar="FILE",
+                        help=f"{verb} this RDF file (ttl, trig, nq, nt, jsonld) instead of the built store")
+    source.add_argument("--store", type=Path, metavar="DIR",
+                        help=f"{verb} this store folder (default: {OUT_DIR}/store, else {OUT_DIR}/graph.ttl)")
+
+
+def add_query_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("query", nargs="?", metavar="QUERY",
+                   help="SPARQL text, a .rq file, or the name of a named query (see --list)")
+    _graph_or_store(p, "query")
+    p.add_argument("--format", choices=QUERY_FORMATS, default="table",
+                   help="SELECT output: aligned table, SPARQL CSV, or SPARQL JSON results (default: table)")
+    p.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="a value for a named query's parameter, e.g. --param entity=青禾医药 (repeatable)")
+    p.add_argument("--list", action="store_true", help="list the named queries and what they answer")
+
+
+def add_export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", metavar="FORMAT", type=str.lower,
+                   choices=sorted(EXPORT_FORMATS) + sorted(EXPORT_FORMAT_ALIASES),
+                   help="ttl, trig, nq, nt or jsonld (default: from --out's extension, else ttl); "
+                   "trig and nq keep the per-article named graphs")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help="write here (atomically) instead of to standard output")
+    _graph_or_store(p, "export")
+    p.add_argument("--article", metavar="ID", help="export only this article's graph (kgr:article/ID)")
+
+
+def add_serve_arguments(p: argparse.ArgumentParser) -> None:
+    _graph_or_store(p, "serve")
+    p.add_argument("--host", default=SERVE_HOST,
+                   help=f"address to listen on (default: {SERVE_HOST}, this machine only)")
+    p.add_argument("--port", type=int, default=SERVE_PORT,
+                   help=f"port (default: {SERVE_PORT}; 0 picks a free one)")
+    p.add_argument("--timeout", type=float, default=SERVE_TIMEOUT, metavar="SECONDS",
+                   help=f"longest a query may run before it is stopped with 503 (default: {SERVE_TIMEOUT:g})")
+    p.add_argument("--max-results", type=int, default=SERVE_MAX_RESULTS, metavar="N",
+                   help=f"most rows or triples one answer may hold, else 413 (default: {SERVE_MAX_RESULTS})")
+    p.add_argument("--workers", type=int, default=SERVE_WORKERS, metavar="N",
+                   help=f"queries run at once, each in its own process (default: {SERVE_WORKERS})")
+    p.add_argument("--quiet", action="store_true", help="do not log each request")
+
+
+def add_stats_arguments(p: argparse.ArgumentParser) -> None:
+    default_graph = OUT_DIR / "graph.ttl"
+    p.add_argument("--graph", type=Path, default=default_graph, metavar="FILE",
+                   help=f"graph to analyse, Turtle or any RDF format rdflib reads (default: {default_graph})")
+    p.add_argument("--top", type=int, default=10, metavar="N",
+                   help="how many central entities, and members per community, to print (default: 10)")
+    p.add_argument("--format", choices=["table", "json"], default="table",
+                   help="output format (default: table)")
+    p.add_argument("--seed", type=int, default=STATS_SEED, metavar="N",
+                   help=f"random seed of the community detection (default: {STATS_SEED})")
+
+
+# (name, help, description, add its arguments, "module:function" that runs it)
+COMMANDS = [
+    ("build", "extract a knowledge graph from articles",
+     "Read articles (files or folders of .txt/.html, UTF-8 or GBK) and write "
+     "DIR/graph.ttl, DIR/graph.html and the query store.",
+     add_build_arguments, "kg.cli:run_build_command"),
     ("query", "run a SPARQL query (text, .rq file or named query)",
-     "Run SPARQL over the built graph.", "kg.query"),
+     "Run SPARQL over the built graph.", add_query_arguments, "kg.query:run_query_command"),
     ("export", "export the graph as Turtle, TriG, N-Quads, N-Triples or JSON-LD",
-     "Export the built graph in an RDF format.", "kg.export"),
+     "Export the built graph in an RDF format.", add_export_arguments, "kg.export:run_export_command"),
     ("serve", "serve a read-only SPARQL 1.1 endpoint and query page",
-     "Serve the built graph over the SPARQL 1.1 Protocol.", "kg.server"),
+     "Serve the built graph over the SPARQL 1.1 Protocol.", add_serve_arguments, "kg.server:run_serve_command"),
     ("stats", "print the most central entities and the communities",
-     "Graph analytics over the built graph (networkx).", "kg.analytics"),
+     "Graph analytics over the built graph (networkx).", add_stats_arguments, "kg.analytics:run_stats_command"),
 ]
 
 
@@ -53,38 +130,24 @@ def make_parser() -> argparse.ArgumentParser:
         "explore it as an interactive HTML graph, query it with SPARQL and export it.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = sub.add_parser(
-        "build",
-        help="extract a knowledge graph from articles",
-        description="Read articles (files or folders of .txt/.html, UTF-8 or GBK) and write "
-        "DIR/graph.ttl, DIR/graph.html and the query store.",
-    )
-    p.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
-                   help=f"article files or folders (default: {DEFAULT_INPUT}/)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-                   help=f"output folder (default: {DEFAULT_OUT}/)")
-    p.add_argument("--date", metavar="YYYY-MM-DD",
-                   help="publication date: gives the year to dates such as 7月1日")
-    p.add_argument("--jobs", type=int, metavar="N",
-                   help="worker processes for extraction (default: one per core; used from 16 articles up)")
-    p.add_argument("--explain", action="store_true",
-                   help="print every statement with the rule and the evidence sentence")
-    p.set_defaults(func=_cmd_build)
-
-    for name, help_text, description, module_name in MODULE_COMMANDS:
-        module = importlib.import_module(module_name)
+    for name, help_text, description, add_arguments, runner in COMMANDS:
         p = sub.add_parser(name, help=help_text, description=description)
-        getattr(module, f"add_{name}_arguments")(p)
-        p.set_defaults(func=getattr(module, f"run_{name}_command"))
+        add_arguments(p)
+        p.set_defaults(runner=runner)
     return parser
+
+
+def load_runner(spec: str):
+    """`module:function` → the function (the module is imported now, not at start-up)."""
+    module_name, _, function = spec.partition(":")
+    return getattr(importlib.import_module(module_name), function)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        return load_runner(args.runner)(args)
     except KgError as exc:
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
         return 2

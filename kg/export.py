@@ -24,11 +24,10 @@ from typing import IO, Iterator
 import pyoxigraph as ox
 
 from kg.atomic import atomic_open
+from kg.defaults import EXPORT_FORMAT_ALIASES, OUT_DIR
 from kg.errors import KgError
 from kg.store import PREFIX_MAP, SUMMARY_GRAPH, article_graphs, is_store, open_fast, store_from_file
 from kg.vocab import RESOURCE
-
-DEFAULT_OUT = Path("output")
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -37,7 +36,6 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "nt": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
-_ALIASES = {"turtle": "ttl", "nquads": "nq", "ntriples": "nt", "json-ld": "jsonld", "json": "jsonld"}
 DATASET_FORMATS = {"trig", "nq"}
 
 
@@ -55,7 +53,7 @@ class Source:
 
 
 def open_export_source(graph: Path | None = None, store: Path | None = None,
-                       out_dir: Path = DEFAULT_OUT) -> Source:
+                       out_dir: Path = OUT_DIR) -> Source:
     """`--graph FILE` (as it is), `--store DIR`, else output/store, else output/graph.ttl."""
     if graph is not None and store is not None:
         raise KgError("give --graph or --store, not both")
@@ -140,7 +138,7 @@ def jsonld_bytes(triples: Iterator[ox.Triple]) -> bytes:
 
 
 def normalize_format(fmt: str) -> str:
-    key = _ALIASES.get(fmt.lower(), fmt.lower())
+    key = EXPORT_FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
     if key not in FORMATS:
         raise KgError(f"unknown format {fmt!r} (ttl, trig, nq, nt or jsonld)")
     return key
@@ -155,21 +153,6 @@ def format_for(fmt: str | None, out: Path | None) -> str:
 
 
 # ------------------------------------------------------------------ CLI
-
-
-def add_export_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", metavar="FORMAT", type=str.lower,
-                        choices=sorted(FORMATS) + sorted(_ALIASES),
-                        help="ttl, trig, nq, nt or jsonld (default: from --out's extension, else ttl); "
-                        "trig and nq keep the per-article named graphs")
-    parser.add_argument("--out", type=Path, metavar="FILE",
-                        help="write here (atomically) instead of to standard output")
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--store", type=Path, metavar="DIR",
-                        help=f"export this store folder (default: {DEFAULT_OUT}/store, else {DEFAULT_OUT}/graph.ttl)")
-    source.add_argument("--graph", type=Path, metavar="FILE",
-                        help="convert this RDF file (ttl, trig, nq, nt, jsonld) instead")
-    parser.add_argument("--article", metavar="ID", help="export only this article's graph (kgr:article/ID)")
 
 
 def run_export_command(args: argparse.Namespace) -> int:

@@ -27,12 +27,11 @@ from typing import Mapping
 
 import pyoxigraph as ox
 
+from kg.defaults import OUT_DIR
 from kg.errors import KgError
 from kg.store import PREFIX_MAP, is_store, open_store, store_from_file
 from kg.vocab import ontology_dir
 
-DEFAULT_OUT = Path("output")
-FORMATS = ("table", "csv", "json")
 #: Cells longer than this (in terminal columns) are cut in `table` output.
 TABLE_CELL_WIDTH = 60
 
@@ -215,7 +214,7 @@ def run_query(store: ox.Store, text: str):
 
 
 def open_source(graph: Path | None = None, store: Path | None = None,
-                out_dir: Path = DEFAULT_OUT) -> ox.Store:
+                out_dir: Path = OUT_DIR) -> ox.Store:
     """The store to query: `--graph FILE`, `--store DIR`, else output/store, else output/graph.ttl."""
     if graph is not None and store is not None:
         raise KgError("give --graph or --store, not both")
@@ -337,22 +336,6 @@ def list_text() -> str:
 # ------------------------------------------------------------------ CLI
 
 
-def add_query_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("query", nargs="?", metavar="QUERY",
-                        help="SPARQL text, a .rq file, or the name of a named query (see --list)")
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--graph", type=Path, metavar="FILE",
-                        help="query this RDF file (ttl, trig, nq, nt, jsonld) instead of the built store")
-    source.add_argument("--store", type=Path, metavar="DIR",
-                        help=f"query this store folder (default: {DEFAULT_OUT}/store, "
-                        f"else {DEFAULT_OUT}/graph.ttl)")
-    parser.add_argument("--format", choices=FORMATS, default="table",
-                        help="SELECT output: aligned table, SPARQL CSV, or SPARQL JSON results (default: table)")
-    parser.add_argument("--param", action="append", metavar="NAME=VALUE",
-                        help="a value for a named query's parameter, e.g. --param entity=青禾医药 (repeatable)")
-    parser.add_argument("--list", action="store_true", help="list the named queries and what they answer")
-
-
 def run_query_command(args: argparse.Namespace) -> int:
     if args.list:
         sys.stdout.write(list_text())
@@ -376,6 +359,6 @@ def _one_line(exc: BaseException) -> str:
 
 
 __all__ = [
-    "NamedQuery", "Param", "add_query_arguments", "bind_params", "format_result", "named_queries",
+    "NamedQuery", "Param", "bind_params", "format_result", "named_queries",
     "open_source", "resolve_query", "run_query", "run_query_command", "sparql_literal",
 ]

@@ -46,6 +46,8 @@ class Resolved:
 
 
 BRACKET = re.compile(r"[(（]")
+# 该联盟, 本联盟, 此联盟: the word that points back, not part of the name
+DEMONSTRATIVE = re.compile(r"^(?:该|本|此|这个|这一)")
 
 
 def most_common(values, tiebreak=lambda v: v) -> str | None:
@@ -201,7 +203,7 @@ class Resolver:
                 local[m] = self.full_key(cls, name, doc.article_id, scoped)
             self.merge_short_names(cls, specific_names, local)
             if cls == ALLIANCE:
-                self.alliance_references(of_class, local, specific_names)
+                self.alliance_references(of_class, local, specific_names, doc.article_id)
         return local
 
     def canonical(self, cls: str, label: str) -> str:
@@ -253,18 +255,25 @@ class Resolver:
         return True
 
     def alliance_references(self, alliances: list[Mention], local: dict[Mention, str],
-                            named: list[tuple[Mention, str]]) -> None:
-        """联盟, 该联盟: the alliance named last before (else the most named one)."""
+                            named: list[tuple[Mention, str]], article_id: str) -> None:
+        """联盟, 该联盟: the alliance named last before (else the most named one).
+
+        In an article that names no alliance, the reference stays an alliance of
+        that article alone, named by the reference word (党建联盟, 联盟).
+        """
         named_sorted = sorted((m for m, _ in named), key=lambda m: m.start)
-        if not named_sorted:
-            return
         counts = Counter(local[m] for m in named_sorted)
-        most = max(counts, key=lambda k: (counts[k], len(k)))
+        most = max(counts, key=lambda k: (counts[k], len(k))) if counts else None
         for m in alliances:
             if m in local:
                 continue
             before = [n for n in named_sorted if n.start < m.start]
-            local[m] = local[before[-1]] if before else most
+            if before:
+                local[m] = local[before[-1]]
+            elif most is not None:
+                local[m] = most
+            else:
+                local[m] = self.full_key(ALLIANCE, DEMONSTRATIVE.sub("", m.label) or m.label, article_id, True)
 
     @staticmethod
     def full_key(cls: str, name: str, article_id: str, scoped: bool) -> str:
@@ -296,7 +305,9 @@ class Resolver:
         for doc in docs:
             norm = doc.norm
             for m in doc.mentions:
-                key = keys[(doc.article_id, m.start, m.end, m.cls)]
+                key = keys.get((doc.article_id, m.start, m.end, m.cls))
+                if key is None:  # a mention no rule could place names nothing
+                    continue
                 a, b = norm.to_original(m.start, m.end)
                 out.append(Statement(key, "type", m.cls, False, doc.article_id, m.sentence, a, b, m.rule))
             for f in doc.facts:

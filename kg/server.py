@@ -50,19 +50,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
+from kg.defaults import OUT_DIR, SERVE_HOST, SERVE_MAX_RESULTS, SERVE_PORT, SERVE_TIMEOUT, SERVE_WORKERS
 from kg.errors import KgError
 from kg.query import bind_params, named_queries
 from kg.store import PREFIX_MAP, is_store, open_fast, open_store, store_from_file
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7878
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_MAX_RESULTS = 10_000
-DEFAULT_WORKERS = 2
 #: seconds a worker may take to load the store (in memory: a few seconds per million triples)
 WORKER_START_TIMEOUT = 300
 MAX_REQUEST_BYTES = 1 << 20
-DEFAULT_OUT = Path("output")
 
 # media type → serialization, in order of preference
 RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
@@ -164,7 +159,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def evaluate(store: ox.Store, query: str, *, accept: str | None = None, fmt: str | None = None,
-             max_results: int = DEFAULT_MAX_RESULTS, default_graph_uris: tuple[str, ...] = (),
+             max_results: int = SERVE_MAX_RESULTS, default_graph_uris: tuple[str, ...] = (),
              named_graph_uris: tuple[str, ...] = ()) -> Response:
     """Run one SPARQL query and serialize its result as negotiated."""
     if fmt:
@@ -293,7 +288,7 @@ class _Worker:
 class WorkerPool:
     """Worker processes each holding the store (in memory, or read-only); slow queries get their worker killed."""
 
-    def __init__(self, store_path: Path, size: int = DEFAULT_WORKERS) -> None:
+    def __init__(self, store_path: Path, size: int = SERVE_WORKERS) -> None:
         self._ctx = multiprocessing.get_context("spawn")
         self._store_path = str(store_path)
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -638,10 +633,10 @@ def query_page(timeout: float, max_results: int) -> str:
 # ------------------------------------------------------------ set-up and CLI
 
 
-def make_server(*, graph: Path | None = None, store: Path | None = None, host: str = DEFAULT_HOST,
-                port: int = DEFAULT_PORT, timeout: float = DEFAULT_TIMEOUT,
-                max_results: int = DEFAULT_MAX_RESULTS, workers: int = DEFAULT_WORKERS,
-                quiet: bool = False, out_dir: Path = DEFAULT_OUT) -> SparqlServer:
+def make_server(*, graph: Path | None = None, store: Path | None = None, host: str = SERVE_HOST,
+                port: int = SERVE_PORT, timeout: float = SERVE_TIMEOUT,
+                max_results: int = SERVE_MAX_RESULTS, workers: int = SERVE_WORKERS,
+                quiet: bool = False, out_dir: Path = OUT_DIR) -> SparqlServer:
     """A ready (not yet serving) endpoint over `--graph FILE` or `--store DIR` (default output/)."""
     if graph is not None and store is not None:
         raise KgError("give --graph or --store, not both")
@@ -682,25 +677,6 @@ def make_server(*, graph: Path | None = None, store: Path | None = None, host: s
         if cleanup is not None:
             shutil.rmtree(cleanup, ignore_errors=True)
         raise KgError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-
-
-def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--graph", type=Path, metavar="FILE",
-                        help="serve this RDF file (ttl, trig, nq, nt, jsonld)")
-    source.add_argument("--store", type=Path, metavar="DIR",
-                        help=f"serve this store folder (default: {DEFAULT_OUT}/store, else {DEFAULT_OUT}/graph.ttl)")
-    parser.add_argument("--host", default=DEFAULT_HOST,
-                        help=f"address to listen on (default: {DEFAULT_HOST}, this machine only)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
-                        help=f"port (default: {DEFAULT_PORT}; 0 picks a free one)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                        help=f"longest a query may run before it is stopped with 503 (default: {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--max-results", type=int, default=DEFAULT_MAX_RESULTS, metavar="N",
-                        help=f"most rows or triples one answer may hold, else 413 (default: {DEFAULT_MAX_RESULTS})")
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, metavar="N",
-                        help=f"queries run at once, each in its own process (default: {DEFAULT_WORKERS})")
-    parser.add_argument("--quiet", action="store_true", help="do not log each request")
 
 
 def run_serve_command(args: argparse.Namespace) -> int:

@@ -7,9 +7,8 @@ import json
 import networkx as nx
 import pytest
 
-from kg.analytics import (
-    add_stats_arguments, central_entities, communities, run_stats_command, write_graphml,
-)
+from kg.analytics import central_entities, communities, run_stats_command, write_graphml
+from kg.cli import add_stats_arguments
 from kg.errors import KgError
 from kg.projection import to_networkx
 from viewer_graphs import EVENT, HOSTILE_LABEL, SMALL_GRAPH_TTL, ZONE, small_graph, synthetic_graph

@@ -154,3 +154,26 @@ def test_zone_canonical(label, canonical):
 ])
 def test_abbreviates(short, full, cls, merges):
     assert Resolver().abbreviates(short, full, cls) is merges
+
+
+@pytest.mark.parametrize("text", [
+    "联盟将在下一季举办职业联赛。\n",
+    "开发区成立联盟。\n",
+    "该联盟由十家企业组成,本联盟每季度召开一次会议。\n",
+    "红盟成员单位参加活动。党建联盟随后发布倡议。\n",
+])
+def test_an_alliance_reference_with_nothing_before_it_is_an_alliance_of_its_article(tmp_path, text):
+    (tmp_path / "bare.txt").write_text(text, encoding="utf-8")
+    result = build([tmp_path / "bare.txt"])
+    alliances = [e for e in result.resolved.entities.values() if e.cls == "Alliance"]
+    assert alliances, "the reference names an alliance"
+    assert all(e.key.startswith("bare/alliance/") for e in alliances)  # scoped to its article
+    assert not any(e.label.startswith(("该", "本")) for e in alliances)
+
+
+def test_an_alliance_reference_after_a_named_alliance_still_points_back(tmp_path):
+    text = "青川经开区成立青川新材料产业党建联盟。该联盟现有成员单位12家。\n"
+    (tmp_path / "named.txt").write_text(text, encoding="utf-8")
+    result = build([tmp_path / "named.txt"])
+    keys = {key for key, ms in result.resolved.mentions.items() if any(m.cls == "Alliance" for _, m in ms)}
+    assert len(keys) == 1 and not next(iter(keys)).startswith("named/")
