@@ -1,4 +1,6 @@
 """The sequence labeller: offsets, kinds, batching, odd inputs. All names are made up."""
+import multiprocessing
+
 import pytest
 
 from kg.ner import KINDS, MAX_PIECE, Labeller, Span, Word, entity_spans, labeller
@@ -74,6 +76,17 @@ def test_piece_without_sentence_end_is_cut_at_the_limit():
 def test_loaded_once_per_process():
     assert labeller() is labeller()
     assert isinstance(labeller(), Labeller)
+
+
+def _label_first_sentence(_):
+    return labeller().label(SENTENCES[:1])
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+def test_forked_workers_share_the_loaded_labeller():
+    expected = labeller().label(SENTENCES[:1])
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        assert pool.map(_label_first_sentence, range(2)) == [expected, expected]
 
 
 def test_word_and_span_are_plain_tuples():
