@@ -71,7 +71,7 @@ class Gold:
 
 def peoples_daily(folder: Path, sentences: int) -> list[Gold]:
     found, chars, tags = [], [], []
-    for line in (folder / "peoples_daily_ner" / "example.dev").read_text(encoding="utf-8").split("\n"):
+    for line in (folder / "peoples_daily_ner" / "example.dev").read_text(encoding="utf-8").split("\n") + [""]:
         if line.strip():
             chars.append(line[0])
             tags.append(line[2:].strip())
