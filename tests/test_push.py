@@ -10,13 +10,9 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import sysconfig
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,6 +28,7 @@ from kg.errors import KgError
 from kg.push import GRAPH_DIGEST, Endpoints, LocalGraph, _Sender, push
 from kg.store import ONTOLOGY_GRAPH, article_graphs, open_store
 from kg.summary import SUMMARY_GRAPH
+from oxigraph_server import find_oxigraph, free_port, running_oxigraph
 
 KGR = "https://w3id.org/kg-news/id/"
 
@@ -54,49 +51,15 @@ def article(name: str) -> str:
     return f"{KGR}article/{name}"
 
 
-def find_oxigraph() -> str | None:
-    """The `oxigraph` executable beside this Python (a venv not activated), else on PATH."""
-    path = os.pathsep.join([sysconfig.get_path("scripts"), os.environ.get("PATH", "")])
-    return shutil.which("oxigraph", path=path)
-
-
 OXIGRAPH = find_oxigraph()
 needs_oxigraph = pytest.mark.skipif(OXIGRAPH is None, reason="the oxigraph executable (test extra) is not installed")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
-    """A fresh Oxigraph server on loopback: its base URL. Always stopped afterwards."""
-    port = free_port()
-    log = open(tmp_path / "oxigraph.log", "wb")
-    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path / "oxigraph"),
-                                "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"oxigraph serve did not start: {(tmp_path / 'oxigraph.log').read_text()}")
-                time.sleep(0.05)
+    """A fresh Oxigraph server on loopback: its base URL."""
+    with running_oxigraph(tmp_path / "oxigraph") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def build(folder: Path, articles: dict[str, str]) -> Path:
