@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from kg.defaults import (
-    EXPORT_FORMAT_ALIASES, EXPORT_FORMATS, INPUT_DIR, OUT_DIR, QUERY_FORMATS, SERVE_HOST, SERVE_MAX_RESULTS,
-    SERVE_PORT, SERVE_TIMEOUT, SERVE_WORKERS, STATS_SEED,
+    EXPORT_FORMAT_ALIASES, EXPORT_FORMATS, INPUT_DIR, OUT_DIR, PUSH_JOBS, PUSH_PASSWORD_ENV, PUSH_TIMEOUT,
+    QUERY_FORMATS, SERVE_HOST, SERVE_MAX_RESULTS, SERVE_PORT, SERVE_TIMEOUT, SERVE_WORKERS, STATS_SEED,
 )
 from kg.errors import KgError
 
@@ -94,6 +94,25 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="do not log each request")
 
 
+def add_push_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", type=Path, metavar="DIR",
+                   help=f"the store to push (default: {OUT_DIR}/store)")
+    p.add_argument("--endpoint", required=True, metavar="URL",
+                   help="the server: an Oxigraph server's base or /query URL, "
+                   "or with --graph-store any server's SPARQL query URL")
+    p.add_argument("--graph-store", metavar="URL",
+                   help="the server's Graph Store Protocol URL (Fuseki: .../ds/data; "
+                   "default: /store beside an Oxigraph server's /query)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="list the graphs that would be created, replaced and deleted, and change nothing")
+    p.add_argument("--jobs", type=int, default=PUSH_JOBS, metavar="N",
+                   help=f"requests in flight at once (default: {PUSH_JOBS})")
+    p.add_argument("--timeout", type=float, default=PUSH_TIMEOUT, metavar="SECONDS",
+                   help=f"longest wait for the server on one request (default: {PUSH_TIMEOUT:g})")
+    p.add_argument("--user", metavar="NAME",
+                   help=f"HTTP basic authentication as NAME, the password read from ${PUSH_PASSWORD_ENV}")
+
+
 def add_stats_arguments(p: argparse.ArgumentParser) -> None:
     default_graph = OUT_DIR / "graph.ttl"
     p.add_argument("--graph", type=Path, default=default_graph, metavar="FILE",
@@ -118,6 +137,10 @@ COMMANDS = [
      "Export the built graph in an RDF format.", add_export_arguments, "kg.export:run_export_command"),
     ("serve", "serve a read-only SPARQL 1.1 endpoint and query page",
      "Serve the built graph over the SPARQL 1.1 Protocol.", add_serve_arguments, "kg.server:run_serve_command"),
+    ("push", "load the graph into a SPARQL triple store, sending only changed graphs",
+     "Replace each changed article graph and the ontology graph on a SPARQL 1.1 server "
+     "(Graph Store HTTP Protocol), and delete article graphs no longer built.",
+     add_push_arguments, "kg.push:run_push_command"),
     ("stats", "print the most central entities and the communities",
      "Graph analytics over the built graph (networkx).", add_stats_arguments, "kg.analytics:run_stats_command"),
 ]

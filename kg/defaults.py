@@ -26,3 +26,8 @@ SERVE_WORKERS = 2
 
 # kg stats
 STATS_SEED = 42  # louvain is randomised; a fixed seed makes `kg stats` repeatable
+
+# kg push
+PUSH_JOBS = 4             # requests in flight at once
+PUSH_TIMEOUT = 60.0       # seconds a request may wait for the server
+PUSH_PASSWORD_ENV = "KG_PUSH_PASSWORD"  # where --user's password comes from (never the command line)

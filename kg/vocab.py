@@ -85,6 +85,7 @@ class KG(DefinedNamespace):
     endOffset: URIRef
     rule: URIRef
     role: URIRef
+    graphDigest: URIRef  # written by kg push on the triple store (kg/push.py)
 
     # the store's summary graph (kg/summary.py)
     firstAgent: URIRef
