@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph
 
 from kg import query as kg_query
-from kg.server import RESULT_TYPES, make_server, negotiate, parse_accept, query_page
+from kg.server import RESULT_TYPES, Limits, make_server, negotiate, parse_accept, query_page
 from test_store import A2, write_sample
 
 TIMEOUT = 2.0
@@ -29,7 +29,8 @@ ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve")
     _, trig = write_sample(folder)
-    srv = make_server(graph=trig, port=0, timeout=TIMEOUT, max_results=MAX_RESULTS, workers=2, quiet=True)
+    srv = make_server(graph=trig, port=0, limits=Limits(timeout=TIMEOUT, max_results=MAX_RESULTS), workers=2,
+                      quiet=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield srv
@@ -211,9 +212,9 @@ def test_query_page_escapes_what_it_shows(tmp_path, monkeypatch):
         '# <script>alert("x")</script> & more\n# param: who — <b>name</b>\nSELECT * WHERE { ?s ?p $who }\n',
         encoding="utf-8")
     monkeypatch.setattr(kg_query, "queries_dir", lambda: folder)
-    page = query_page(5, 10)
+    page, _policy = query_page(Limits(timeout=5, max_results=10))
     assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more" in page
     assert "&lt;b&gt;name&lt;/b&gt;" in page
 
 
