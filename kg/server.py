@@ -71,6 +71,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from importlib import resources
@@ -97,6 +98,8 @@ IDLE_TIMEOUT = 15
 BACKLOG = 1024
 #: open connections at most; past it, new ones wait in the backlog
 CONNECTION_LIMIT = 512
+#: memory for answers kept to be given again (AnswerCache)
+ANSWER_CACHE_BYTES = 64_000_000
 
 # media type → serialization, in order of preference
 RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
@@ -474,6 +477,41 @@ class WorkerPool:
 # ------------------------------------------------------------ HTTP
 
 
+class AnswerCache:
+    """Recent 200 answers by request, least recently used dropped first, within a byte budget.
+
+    The store is read-only, so an answer never goes stale: a query asked again (a named
+    query from the page, a client polling) is answered without a worker.
+    """
+
+    def __init__(self, max_bytes: int = ANSWER_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._answers: OrderedDict[tuple, Response] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Response | None:
+        with self._lock:
+            response = self._answers.get(key)
+            if response is not None:
+                self._answers.move_to_end(key)
+            return response
+
+    def put(self, key: tuple, response: Response) -> None:
+        size = len(response.body)
+        if response.status != 200 or size > self.max_bytes // 8:
+            return
+        with self._lock:
+            if key in self._answers:
+                return
+            self._answers[key] = response
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _key, dropped = self._answers.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+
+
 _READ_ONLY = Response.text(403, "this endpoint is read-only: SPARQL updates are not accepted")
 _LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -509,6 +547,7 @@ class SparqlApp:
     page: bytes = b""
     page_policy: str = ""
     log: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
+    cache: AnswerCache = field(default_factory=AnswerCache)
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
         response = self.respond(environ)
@@ -620,7 +659,12 @@ class SparqlApp:
             "default_graph_uris": tuple(params.get("default-graph-uri", [])),
             "named_graph_uris": tuple(params.get("named-graph-uri", [])),
         }
-        return self.pool.run(job, self.limits.timeout)
+        key = (job["query"], job["accept"], job["formats"], job["default_graph_uris"], job["named_graph_uris"])
+        response = self.cache.get(key)
+        if response is None:
+            response = self.pool.run(job, self.limits.timeout)
+            self.cache.put(key, response)
+        return response
 
 
 def _named_query(name: str, params: dict[str, list[str]]) -> Response:
