@@ -62,15 +62,15 @@ def strategies():
     name = st.builds(lambda a, b: a + b, st.sampled_from(names), st.sampled_from(suffixes))
     fragment = st.one_of(name, st.sampled_from(words), st.sampled_from(punctuation), st.sampled_from(oddities),
                          numbers, st.just("\n"))
-    # A、B、C等N家企业, up to 300 items
+    # A、B、C等N家企业, up to 200 items
     long_list = st.builds(lambda n, tail: "、".join(f"{names[i % len(names)]}{i}{suffixes[i % len(suffixes)]}"
                                                      for i in range(n)) + tail,
-                          st.integers(2, 300), st.sampled_from(["等企业参加。", "共同成立联盟", ""]))
-    # one run without any punctuation, up to about 7,000 characters
-    run_on = st.builds(lambda piece, n: piece * n, name.map(lambda n: n + "组织企业参加培训"), st.integers(1, 500))
+                          st.integers(2, 200), st.sampled_from(["等企业参加。", "共同成立联盟", ""]))
+    # one run without any punctuation, up to about 4,000 characters
+    run_on = st.builds(lambda piece, n: piece * n, name.map(lambda n: n + "组织企业参加培训"), st.integers(1, 300))
     # about one text in ten ends in a long list or a long run: together they make a third of the characters
     tail = st.one_of(*[st.just("")] * 18, long_list, run_on)
-    text = st.builds(lambda pieces, end: "".join(pieces) + end, st.lists(fragment, min_size=1, max_size=40), tail)
+    text = st.builds(lambda pieces, end: "".join(pieces) + end, st.lists(fragment, min_size=1, max_size=30), tail)
     return st.tuples(text, st.sampled_from(["txt", "txt", "txt", "bom", "crlf", "html"]))
 
 
