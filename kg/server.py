@@ -241,37 +241,35 @@ class _TooLarge(Exception):
     """An answer past the row or byte limit; the message says which."""
 
 
-def _solutions_tsv(result: ox.QuerySolutions, limits: Limits) -> bytes:
-    """The rows of a SELECT as SPARQL TSV (terms in N-Triples syntax), counted as they come.
+class _Bounded:
+    """A file pyoxigraph writes an answer into as SPARQL TSV or N-Triples, one line per row.
 
-    Collecting the rows once, as text, lets the limits stop the evaluation early, and
-    pyoxigraph then reads the TSV back to write whatever format was asked for.
+    Both formats escape line breaks inside terms, so counting lines counts rows (after
+    the TSV header), and raising in `write` stops the evaluation as soon as an answer
+    passes the row or byte limit: each query is evaluated once, never counted first.
     """
-    variables = list(result.variables)
-    lines = ["\t".join(str(v) for v in variables)]
-    size = len(lines[0])
-    for count, solution in enumerate(result, 1):
-        if count > limits.max_results:
-            raise _TooLarge(f"more than {limits.max_results} results")
-        line = "\t".join("" if (term := solution[v]) is None else str(term) for v in variables)
-        size += len(line) + 1
-        if size > limits.max_bytes:
-            raise _TooLarge(f"more than {limits.max_bytes} bytes")
-        lines.append(line)
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
+    def __init__(self, limits: Limits, unit: str, header_lines: int) -> None:
+        self.limits, self.unit = limits, unit
+        self.chunks: list[bytes] = []
+        self.size, self.rows = 0, -header_lines
 
-def _triples(result: ox.QueryTriples, limits: Limits) -> list[ox.Triple]:
-    """The triples of a CONSTRUCT or DESCRIBE, counted (and their N-Triples size summed) as they come."""
-    triples, size = [], 0
-    for count, triple in enumerate(result, 1):
-        if count > limits.max_results:
-            raise _TooLarge(f"more than {limits.max_results} triples")
-        size += len(str(triple)) + 3
-        if size > limits.max_bytes:
-            raise _TooLarge(f"more than {limits.max_bytes} bytes")
-        triples.append(triple)
-    return triples
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.size += len(data)
+        self.rows += data.count(b"\n")
+        if self.rows > self.limits.max_results:
+            raise _TooLarge(f"more than {self.limits.max_results} {self.unit}")
+        if self.size > self.limits.max_bytes:
+            raise _TooLarge(f"more than {self.limits.max_bytes} bytes")
+        self.chunks.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.chunks)
 
 
 def evaluate(store: ox.Store, query: str, *, accept: str | None = None, formats: tuple[str, ...] = (),
@@ -308,14 +306,22 @@ def evaluate(store: ox.Store, query: str, *, accept: str | None = None, formats:
             media = negotiate(accepted, GRAPH_TYPES)
             if media is None:
                 return _not_acceptable(accepted, GRAPH_TYPES)
-            prefixes = PREFIX_MAP if GRAPH_TYPES[media] == ox.RdfFormat.TURTLE else None
-            body = ox.serialize(_triples(result, limits), format=GRAPH_TYPES[media], prefixes=prefixes)
+            triples = _Bounded(limits, "triples", header_lines=0)
+            ox.serialize(result, triples, format=ox.RdfFormat.N_TRIPLES)
+            body = triples.getvalue()
+            if GRAPH_TYPES[media] != ox.RdfFormat.N_TRIPLES:
+                prefixes = PREFIX_MAP if GRAPH_TYPES[media] == ox.RdfFormat.TURTLE else None
+                body = ox.serialize(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), format=GRAPH_TYPES[media],
+                                    prefixes=prefixes)
         else:
             media = negotiate(accepted, RESULT_TYPES)
             if media is None:
                 return _not_acceptable(accepted, RESULT_TYPES)
-            rows = ox.parse_query_results(_solutions_tsv(result, limits), ox.QueryResultsFormat.TSV)
-            body = rows.serialize(format=RESULT_TYPES[media])
+            rows = _Bounded(limits, "results", header_lines=1)
+            result.serialize(rows, format=ox.QueryResultsFormat.TSV)
+            body = rows.getvalue()
+            if RESULT_TYPES[media] != ox.QueryResultsFormat.TSV:
+                body = ox.parse_query_results(body, ox.QueryResultsFormat.TSV).serialize(format=RESULT_TYPES[media])
         if len(body) > limits.max_bytes:
             raise _TooLarge(f"more than {limits.max_bytes} bytes once written as {media}")
         return Response(200, _content_type(media), body)
@@ -511,7 +517,6 @@ class AnswerCache:
                 self._bytes -= len(dropped.body)
 
 
-
 _READ_ONLY = Response.text(403, "this endpoint is read-only: SPARQL updates are not accepted")
 _LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -537,7 +542,7 @@ def _host_name(header: str) -> str:
 class SparqlApp:
     """The endpoint as a WSGI application: routes, browser checks, and the worker pool behind them."""
 
-    pool: "WorkerPool"
+    pool: WorkerPool
     limits: Limits
     #: `Host` names answered; empty: any (the server listens beyond this machine)
     allowed_hosts: frozenset[str] = frozenset()
@@ -719,7 +724,7 @@ def query_page(limits: Limits) -> tuple[str, str]:
 class SparqlServer:
     """The endpoint: a waitress server over `SparqlApp`, its worker pool and its temporary store."""
 
-    def __init__(self, host: str, port: int, pool: "WorkerPool", limits: Limits, *, cors: tuple[str, ...] = (),
+    def __init__(self, host: str, port: int, pool: WorkerPool, limits: Limits, *, cors: tuple[str, ...] = (),
                  quiet: bool = False, idle_timeout: float = IDLE_TIMEOUT, cleanup: Path | None = None) -> None:
         import waitress
 

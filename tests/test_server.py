@@ -23,7 +23,7 @@ from rdflib import Graph
 
 from kg import query as kg_query
 from kg.server import (
-    RESULT_TYPES, Limits, SparqlApp, evaluate, make_server, negotiate, parse_accept, query_page, uses_service,
+    RESULT_TYPES, AnswerCache, Limits, Response, SparqlApp, evaluate, make_server, negotiate, parse_accept, query_page, uses_service,
 )
 from test_browser import browser  # noqa: F401 (a fixture)
 from test_store import A2, write_sample
@@ -595,3 +595,37 @@ def test_the_query_page_runs_a_named_query_in_chromium(server, browser):
     page.close()
     assert "https://w3id.org/kg-news/ontology#Enterprise" in cells
     assert not errors  # a script the page's policy blocked would show here
+
+
+# ------------------------------------------------------------ answers kept
+
+
+def test_answers_are_kept_within_their_budget():
+    cache = AnswerCache(max_bytes=800)
+    answer = Response(200, "text/csv", b"x" * 100)
+    for key in "abcdefgh":
+        cache.put((key,), answer)
+    assert cache.get(("a",)) is answer  # now the most recently used
+    cache.put(("i",), answer)  # past 800 bytes: the least recently used goes
+    assert cache.get(("b",)) is None and cache.get(("a",)) is answer and cache.get(("i",)) is answer
+    cache.put(("big",), Response(200, "text/csv", b"x" * 101))  # over an eighth of the budget
+    cache.put(("late",), Response.text(503, "timed out"))  # only answers are kept, not failures
+    assert cache.get(("big",)) is None and cache.get(("late",)) is None
+
+
+class CountingPool:
+    def __init__(self) -> None:
+        self.jobs = []
+
+    def run(self, job, timeout):
+        self.jobs.append(job)
+        return Response(200, "text/csv; charset=utf-8", b"l\r\n")
+
+
+def test_the_same_request_is_answered_again_without_a_worker():
+    pool = CountingPool()
+    app = SparqlApp(pool, Limits(), quiet=True)
+    assert call(app)[0] == call(app)[0] == 200
+    assert len(pool.jobs) == 1
+    call(app, accept="text/csv")  # another format is another answer
+    assert len(pool.jobs) == 2
