@@ -207,6 +207,10 @@ def test_a_value_holding_another_parameter_stays_text(tmp_path, capsys):
     assert main(["query", str(rq), "--graph", str(write_sample(tmp_path)[1]), "--format", "csv",
                  "--param", "a=$b", "--param", f"b={splice}"]) == 0
     assert capsys.readouterr().out.splitlines() == ["l"]
+    # with only $a in the query, `b` was bound inside a's value: `"" ) || true || CONTAINS(…, "")`
+    only_a = "SELECT ?l WHERE { VALUES ?l { 'x' 'y' } FILTER(CONTAINS(STR(?l), $a)) }"
+    with pytest.raises(KgError, match=r"no parameter \$b"):
+        bind_params(only_a, {"a": "$b", "b": ") || true || CONTAINS(STR(?l), "})
 
 
 def test_parameters_in_comments_strings_and_iris_are_not_parameters():
