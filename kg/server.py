@@ -736,8 +736,9 @@ class SparqlServer:
                              page=page.encode("utf-8"), page_policy=policy)
         # waitress warns on stderr whenever requests queue for a thread: under load, that is normal
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+        self._connections: dict = {}  # waitress's socket map: the listener and every open connection
         self._server = waitress.create_server(
-            self.app, host=host, port=port, threads=max(4, 2 * pool.size), backlog=BACKLOG,
+            self.app, map=self._connections, host=host, port=port, threads=max(4, 2 * pool.size), backlog=BACKLOG,
             connection_limit=CONNECTION_LIMIT, channel_timeout=idle_timeout,
             cleanup_interval=max(1, min(30, int(idle_timeout / 2))), max_request_body_size=MAX_REQUEST_BYTES,
             expose_tracebacks=False, log_socket_errors=False, ident="kg-sparql")
@@ -759,7 +760,7 @@ class SparqlServer:
         from waitress import wasyncore
 
         self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
-        wasyncore.close_all(self._server._map)
+        wasyncore.close_all(self._connections)
 
     def server_close(self) -> None:
         self.pool.close()
