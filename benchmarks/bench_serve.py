@@ -17,7 +17,7 @@ temporary folder, starts `python -m kg serve --store …` from the `--src` check
     is evaluated.
   * cases (unless `--skip-cases`), each one line: a SERVICE call to a listener on
     loopback (how many requests reached it), an answer of 80 long rows (status and
-    bytes), `Content-Length: -1` with a 4 MB body, a foreign `Host` header, a request
+    bytes), `Content-Length: -1` before a 4 MB query, a foreign `Host` header, a request
     while 200 idle connections are open (and how many of them the server closed within
     `--idle-wait` seconds), SPARQLWrapper's and rdflib's SPARQLStore's default
     CONSTRUCT, and tracebacks logged after clients hang up.
