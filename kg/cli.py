@@ -14,7 +14,8 @@ from pathlib import Path
 
 from kg.defaults import (
     EXPORT_FORMAT_ALIASES, EXPORT_FORMATS, INPUT_DIR, OUT_DIR, PUSH_JOBS, PUSH_PASSWORD_ENV, PUSH_TIMEOUT,
-    QUERY_FORMATS, SERVE_HOST, SERVE_MAX_RESULTS, SERVE_PORT, SERVE_TIMEOUT, SERVE_WORKERS, STATS_SEED,
+    QUERY_FORMATS, SERVE_HOST, SERVE_MAX_BYTES, SERVE_MAX_RESULTS, SERVE_PORT, SERVE_TIMEOUT, SERVE_WORKERS,
+    STATS_SEED,
 )
 from kg.errors import KgError
 
@@ -89,6 +90,14 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"longest a query may run before it is stopped with 503 (default: {SERVE_TIMEOUT:g})")
     p.add_argument("--max-results", type=int, default=SERVE_MAX_RESULTS, metavar="N",
                    help=f"most rows or triples one answer may hold, else 413 (default: {SERVE_MAX_RESULTS})")
+    p.add_argument("--max-bytes", type=int, default=SERVE_MAX_BYTES, metavar="N",
+                   help=f"largest answer in bytes, else 413 (default: {SERVE_MAX_BYTES})")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let queries call other endpoints with SERVICE (refused by default: the server "
+                   "would send requests wherever a query says)")
+    p.add_argument("--cors", action="append", metavar="ORIGIN",
+                   help="let pages of ORIGIN (e.g. https://example.org, or *) query the endpoint from a "
+                   "browser (repeatable; default: no other site)")
     p.add_argument("--workers", type=int, default=SERVE_WORKERS, metavar="N",
                    help=f"queries run at once, each in its own process (default: {SERVE_WORKERS})")
     p.add_argument("--quiet", action="store_true", help="do not log each request")

@@ -22,6 +22,7 @@ SERVE_HOST = "127.0.0.1"
 SERVE_PORT = 7878
 SERVE_TIMEOUT = 10.0
 SERVE_MAX_RESULTS = 10_000
+SERVE_MAX_BYTES = 32_000_000  # an answer's size; 10,000 rows of the named queries take about 5 MB
 SERVE_WORKERS = 2
 
 # kg stats

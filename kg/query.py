@@ -144,12 +144,41 @@ def sparql_integer(name: str, value: str) -> str:
     return str(int(value))
 
 
-def bind_params(text: str, values: Mapping[str, str], declared: tuple[Param, ...] = ()) -> str:
-    """Replace each `$name` in `text` by `values[name]` as a literal.
+# SPARQL's lexical tokens, as far as telling keywords and variables apart from
+# comments, strings, IRIs and prefixed names needs. Every character of a query
+# falls in exactly one token, so joining the tokens gives the query back. Where
+# the scanner could disagree with a SPARQL parser it errs towards seeing a bare
+# word: an unterminated string is one quote and then words, a comment ends at
+# either line break, and a word is a run of ASCII letters, so `1SERVICE` or
+# `trueSERVICE` still shows the word SERVICE.
+_SPARQL_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'{3}(?:[^'\\]|\\.|'(?!''))*'{3}|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}
+              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
+  | (?P<pname>(?:[^\W\d_][\w.-]*)?:(?:[\w:%-]|\\[_~.\-!$&'()*+,;=/?\#@%]|\.(?=[\w:%-]))*)
+  | (?P<word>[A-Za-z]+)
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
 
-    Every declared parameter needs a value, except whole-number ones, which take
-    their default; a value for a parameter the query does not use is an error
-    (most likely a typo).
+
+def sparql_tokens(text: str):
+    """`(kind, text)` for each token of a SPARQL query, in order; kinds: space, comment,
+    string, iri, var, pname, word, other."""
+    for match in _SPARQL_TOKEN.finditer(text):
+        yield match.lastgroup, match.group()
+
+
+def bind_params(text: str, values: Mapping[str, str], declared: tuple[Param, ...] = ()) -> str:
+    """Replace each `$name` variable of `text` by `values[name]` as a literal.
+
+    The query is read once, token by token: a `$name` inside a comment, a string or
+    an IRI is left alone, and a substituted value is never read again, so a value
+    that holds `$other` stays text. Every declared parameter needs a value, except
+    whole-number ones, which take their default; a value for a parameter the query
+    does not use is an error (most likely a typo).
     """
     by_name = {p.name: p for p in declared}
     values = {**{p.name: str(p.default) for p in declared if p.default is not None}, **values}
@@ -157,19 +186,27 @@ def bind_params(text: str, values: Mapping[str, str], declared: tuple[Param, ...
     if missing:
         example = " ".join(f"--param {name}=VALUE" for name in missing)
         raise KgError(f"this query needs {example}")
-    for name, value in values.items():
-        pattern = re.compile(r"\$" + re.escape(name) + r"(?![A-Za-z0-9_\u00B7\u0300-\u036F\u203F-\u2040])")
-        if not pattern.search(text):
-            raise KgError(f"the query has no parameter ${name}")
-        param = by_name.get(name)
-        if param is not None and param.default is not None:
-            literal = sparql_integer(name, value)
-        elif param is not None and param.iri_prefix is not None:
-            literal = sparql_iri(param.iri_prefix + value)
-        else:
-            literal = sparql_literal(value, param.language if param is not None else None)
-        text = pattern.sub(lambda _m, lit=literal: lit, text)
-    return text
+    literals = {name: _param_literal(by_name.get(name), name, value) for name, value in values.items()}
+    used: set[str] = set()
+    out = []
+    for kind, token in sparql_tokens(text):
+        if kind == "var" and token[0] == "$" and token[1:] in literals:
+            used.add(token[1:])
+            token = literals[token[1:]]
+        out.append(token)
+    unused = [name for name in values if name not in used]
+    if unused:
+        raise KgError(f"the query has no parameter ${unused[0]}")
+    return "".join(out)
+
+
+def _param_literal(param: Param | None, name: str, value: str) -> str:
+    """A parameter's value as SPARQL text: a whole number, an IRI or a string literal."""
+    if param is not None and param.default is not None:
+        return sparql_integer(name, value)
+    if param is not None and param.iri_prefix is not None:
+        return sparql_iri(param.iri_prefix + value)
+    return sparql_literal(value, param.language if param is not None else None)
 
 
 def parse_param_args(items: list[str] | None) -> dict[str, str]:
@@ -360,5 +397,5 @@ def _one_line(exc: BaseException) -> str:
 
 __all__ = [
     "NamedQuery", "Param", "bind_params", "format_result", "named_queries",
-    "open_source", "resolve_query", "run_query", "run_query_command", "sparql_literal",
+    "open_source", "resolve_query", "run_query", "run_query_command", "sparql_literal", "sparql_tokens",
 ]

@@ -160,8 +160,11 @@ def _decode(path: Path, data: bytes, declared: str | None) -> tuple[str, str]:
         if text is None or _looks_binary(text):
             raise not_text
         return text, "utf-16"
-    if b"\x00" in data:  # no text encoding we accept (UTF-16 needs its BOM) has NUL bytes
-        raise not_text
+    if b"\x00" in data:  # of the encodings we accept, only UTF-16 has NUL bytes
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise not_text
+        return text, "utf-16"
 
     text, encoding = _guess(data, declared)
     if text is None or _looks_binary(text):
@@ -181,6 +184,8 @@ def _guess(data: bytes, declared: str | None) -> tuple[str | None, str]:
     gb = _strict(data, "gb18030")
     if gb is not None and _common_gb_share(gb) >= 0.8:
         return gb, "gb18030"
+    if (utf16 := _utf16_without_bom(data)) is not None:  # Chinese with no ASCII at all
+        return utf16, "utf-16"
     if (big5 := _strict(data, "big5")) is not None and _looks_chinese(big5):
         return big5, "big5"
     if gb is not None and _looks_chinese(gb):  # e.g. traditional characters encoded as GBK
@@ -189,6 +194,25 @@ def _guess(data: bytes, declared: str | None) -> tuple[str | None, str]:
     if best is None:
         return None, ""
     return str(best), best.encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text that has no byte-order mark, in the byte order that reads as Chinese.
+
+    Each ASCII character (a line break, a digit) has a NUL high byte: on odd positions in
+    little-endian order, on even ones in big-endian. The order with more of them is tried
+    first, since plain ASCII read in the wrong order turns into Han characters (`a` + NUL
+    is U+6100). A text in the wrong order or in another encoding is mostly not Han, and
+    `_looks_chinese` turns it down.
+    """
+    if len(data) % 2:
+        return None
+    little_first = data[1::2].count(0) >= data[0::2].count(0)
+    for encoding in ("utf-16-le", "utf-16-be") if little_first else ("utf-16-be", "utf-16-le"):
+        text = _strict(data, encoding)
+        if text is not None and not _looks_binary(text) and _looks_chinese(text):
+            return text
+    return None
 
 
 def _strict(data: bytes, encoding: str) -> str | None:

@@ -1,63 +1,105 @@
 """`kg serve`: a read-only SPARQL 1.1 Protocol endpoint and an offline query page.
 
 Design. SPARQL itself, parsing, evaluation and every result serialization, is
-Oxigraph's, through pyoxigraph (already the project's store). The HTTP layer is
-the standard library's `ThreadingHTTPServer`, and queries run in a small pool of
-worker processes that each hold the store: in memory, loaded from the snapshot
-`kg build` writes beside the on-disk store, or else the on-disk store read-only.
+Oxigraph's, through pyoxigraph (already the project's store). Queries run in a
+small pool of worker processes that each hold the store: in memory, loaded from
+the snapshot `kg build` writes beside the on-disk store, or else the on-disk
+store read-only. HTTP is waitress's, a WSGI server in pure Python that answers
+the connection-level attacks the standard library's `http.server` left to us:
 
-Why not run Oxigraph's own server (`oxigraph serve-read-only`, PyPI package
-`oxigraph`)? It was evaluated: it speaks the protocol, is read-only and has a
-`--timeout-s`, but it has no result-size limit, no way to predeclare the
-project's prefixes, and its page (YASGUI) knows nothing of the named queries. It
-would need a proxy in front for all three, plus a second executable, a second
-port and a child process to manage: more moving parts than the few hundred lines
-here, for the same engine.
+* it accepts connections on an event loop and hands complete requests to a fixed
+  pool of threads, so an idle or slow connection costs a socket, not a thread, and
+  connections idle for `IDLE_TIMEOUT` seconds are closed (`channel_timeout`);
+* the listen backlog is its `backlog` (1024 here, against 5 for `http.server`),
+  so hundreds of clients connecting at once queue instead of being dropped and
+  retried a second later;
+* a request body is capped at `MAX_REQUEST_BYTES` whatever `Content-Length`
+  says (413), and a malformed one (`Content-Length: -1`) is 400;
+* answers are buffered and written by the event loop, so a client that reads
+  slowly or hangs up costs no thread and logs no traceback.
+
+Why waitress rather than cheroot or uvicorn: it is mature and widely deployed,
+pure Python with no dependencies, and synchronous WSGI fits a handler that
+blocks on a worker process; cheroot would do too but gives a thread to every
+connection, and uvicorn would bring an asyncio framework for one endpoint.
+
+Why not Oxigraph's own server (`oxigraph serve-read-only`, PyPI package
+`oxigraph`)? It speaks the protocol, is read-only and has a `--timeout-s`, but it
+has no result-size limit, no way to predeclare the project's prefixes, and its
+page (YASGUI) knows nothing of the named queries; it would need a proxy in front
+for all three, plus a second executable and a child process to manage.
 
 Limits. A query that runs past `--timeout` seconds cannot be interrupted inside
 pyoxigraph, so each query runs in a worker process; on timeout the worker is
-killed (so the CPU is really freed), replaced, and the client gets 503 with a
-message. A result with more than `--max-results` rows (or triples) gets 413
-with a message; results are counted before they are serialized. Updates are
-refused with 403 (`update=` or `application/sparql-update`), and the workers
-hold a private in-memory copy or open the store read-only, so nothing can change the data. A malformed query gets
-400 with the parser's message. The server binds to 127.0.0.1 unless told
-otherwise.
+killed (so the CPU is really freed), replaced, and the client gets 503. Each
+query is evaluated once: its rows (or triples) are collected while they are
+counted, and an answer past `--max-results` rows or `--max-bytes` bytes stops
+there with 413. `SERVICE`, which would make the server send requests wherever a
+query says (to this machine's other ports, or the local network), is refused
+with 403 unless `--allow-service`; the query's tokens are read for it, so a
+`SERVICE` inside a comment, a string or an IRI is no call and `service` or
+`SeRvIcE` are. Updates get 403, and the workers hold a private in-memory copy or
+open the store read-only, so nothing can change the data. A malformed query gets
+400 with the parser's message.
+
+Browsers. The server binds to 127.0.0.1 unless told otherwise, and then answers
+only requests whose `Host` names this machine (a page on another site whose name
+was made to resolve to 127.0.0.1, DNS rebinding, sends its own name). Requests a
+browser marks as coming from another site (`Origin`, `Sec-Fetch-Site`) are
+refused unless `--cors ORIGIN` allows that origin, which also gets the CORS
+headers that let its scripts read the answers.
 
 Routes: `/sparql` (GET `?query=`, POST form or `application/sparql-query`;
 JSON, XML, CSV or TSV results by `Accept`, CONSTRUCT/DESCRIBE as Turtle, JSON-LD,
-N-Triples or RDF/XML; a `format=` parameter overrides `Accept`), `/` the query
+N-Triples or RDF/XML; a `format=` parameter overrides `Accept`, with the values
+SPARQLWrapper sends: `xml` is RDF/XML for a graph, `n3` Turtle), `/` the query
 page, `/queries` the named queries as JSON, `/queries/NAME?param=value` a named
 query's text with its parameters bound.
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
-import html
+import hashlib
+import ipaddress
 import json
+import logging
 import multiprocessing
 import queue
 import shutil
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from importlib import resources
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
-from kg.defaults import OUT_DIR, SERVE_HOST, SERVE_MAX_RESULTS, SERVE_PORT, SERVE_TIMEOUT, SERVE_WORKERS
+from kg.defaults import (
+    OUT_DIR, SERVE_HOST, SERVE_MAX_BYTES, SERVE_MAX_RESULTS, SERVE_PORT, SERVE_TIMEOUT, SERVE_WORKERS,
+)
 from kg.errors import KgError
-from kg.query import bind_params, named_queries
+from kg.query import bind_params, named_queries, sparql_tokens
 from kg.store import PREFIX_MAP, is_store, open_fast, open_store, store_from_file
 
 #: seconds a worker may take to load the store (in memory: a few seconds per million triples)
 WORKER_START_TIMEOUT = 300
+#: largest request body (a query sent by POST)
 MAX_REQUEST_BYTES = 1 << 20
+#: seconds after which a connection with no request in progress is closed
+IDLE_TIMEOUT = 15
+#: pending connections the kernel queues before the server accepts them
+BACKLOG = 1024
+#: open connections at most; past it, new ones wait in the backlog
+CONNECTION_LIMIT = 512
+#: memory for answers kept to be given again (AnswerCache)
+ANSWER_CACHE_BYTES = 64_000_000
 
 # media type → serialization, in order of preference
 RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
@@ -72,24 +114,30 @@ RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
 GRAPH_TYPES: dict[str, ox.RdfFormat] = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/x-turtle": ox.RdfFormat.TURTLE,
+    "text/n3": ox.RdfFormat.TURTLE,  # Turtle is N3 without its extensions
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/json": ox.RdfFormat.JSON_LD,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "text/plain": ox.RdfFormat.N_TRIPLES,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/xml": ox.RdfFormat.RDF_XML,
 }
-# `format=` parameter → media type
-FORMAT_PARAM = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdfxml": "application/rdf+xml",
+# `format=` parameter → the media types it stands for, whichever kind of result comes back
+# (SPARQLWrapper sends `xml` for CONSTRUCT too, meaning RDF/XML, and `n3` for Turtle)
+FORMAT_PARAM: dict[str, tuple[str, ...]] = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv",),
+    "tsv": ("text/tab-separated-values",),
+    "ttl": ("text/turtle",),
+    "turtle": ("text/turtle",),
+    "n3": ("text/turtle",),
+    "jsonld": ("application/ld+json",),
+    "json-ld": ("application/ld+json",),
+    "nt": ("application/n-triples",),
+    "rdf": ("application/rdf+xml",),
+    "rdfxml": ("application/rdf+xml",),
+    "rdf+xml": ("application/rdf+xml",),
 }
 
 
@@ -102,6 +150,16 @@ class Response:
     @classmethod
     def text(cls, status: int, message: str) -> "Response":
         return cls(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one query may cost: time, rows or triples, bytes, and whether it may call out."""
+
+    timeout: float = SERVE_TIMEOUT
+    max_results: int = SERVE_MAX_RESULTS
+    max_bytes: int = SERVE_MAX_BYTES
+    allow_service: bool = False
 
 
 # ------------------------------------------------------------ evaluation
@@ -118,8 +176,8 @@ def parse_accept(header: str | None) -> list[str]:
         if not media:
             continue
         q = 1.0
-        for field in fields[1:]:
-            name, _, value = field.partition("=")
+        for item in fields[1:]:
+            name, _, value = item.partition("=")
             if name.strip().lower() == "q":
                 try:
                     q = float(value)
@@ -128,6 +186,18 @@ def parse_accept(header: str | None) -> list[str]:
         if q > 0:
             entries.append((-q, position, media))
     return [media for _q, _p, media in sorted(entries)]
+
+
+def parse_format(values: Iterable[str]) -> list[str] | None:
+    """Media types asked for by `format=` values (names or media types); None if none is known."""
+    wanted: list[str] = []
+    for value in values:
+        value = value.strip().lower()
+        if "/" in value:
+            wanted.append(value)
+        else:
+            wanted.extend(FORMAT_PARAM.get(value, ()))
+    return wanted or None
 
 
 def negotiate(accepted: list[str], table: dict[str, Any]) -> str | None:
@@ -148,6 +218,15 @@ def negotiate(accepted: list[str], table: dict[str, Any]) -> str | None:
     return None
 
 
+def uses_service(query: str) -> bool:
+    """Whether a query's text holds the SERVICE keyword (not counting comments, strings, IRIs, names).
+
+    A word that merely contains it (`trueSERVICE`, which a parser reads as `true SERVICE`)
+    counts too: no other bare word of SPARQL does.
+    """
+    return any(kind == "word" and "SERVICE" in token.upper() for kind, token in sparql_tokens(query))
+
+
 def _content_type(media: str) -> str:
     if media.startswith("text/") or media.endswith("json") or media.endswith("xml"):
         return f"{media}; charset=utf-8"
@@ -158,17 +237,56 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def evaluate(store: ox.Store, query: str, *, accept: str | None = None, fmt: str | None = None,
-             max_results: int = SERVE_MAX_RESULTS, default_graph_uris: tuple[str, ...] = (),
+class _TooLarge(Exception):
+    """An answer past the row or byte limit; the message says which."""
+
+
+class _Bounded:
+    """A file pyoxigraph writes an answer into as SPARQL TSV or N-Triples, one line per row.
+
+    Both formats escape line breaks inside terms, so counting lines counts rows (after
+    the TSV header), and raising in `write` stops the evaluation as soon as an answer
+    passes the row or byte limit: each query is evaluated once, never counted first.
+    """
+
+    def __init__(self, limits: Limits, unit: str, header_lines: int) -> None:
+        self.limits, self.unit = limits, unit
+        self.chunks: list[bytes] = []
+        self.size, self.rows = 0, -header_lines
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.size += len(data)
+        self.rows += data.count(b"\n")
+        if self.rows > self.limits.max_results:
+            raise _TooLarge(f"more than {self.limits.max_results} {self.unit}")
+        if self.size > self.limits.max_bytes:
+            raise _TooLarge(f"more than {self.limits.max_bytes} bytes")
+        self.chunks.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+def evaluate(store: ox.Store, query: str, *, accept: str | None = None, formats: tuple[str, ...] = (),
+             limits: Limits = Limits(), default_graph_uris: tuple[str, ...] = (),
              named_graph_uris: tuple[str, ...] = ()) -> Response:
-    """Run one SPARQL query and serialize its result as negotiated."""
-    if fmt:
-        media_wanted = FORMAT_PARAM.get(fmt.lower())
-        if media_wanted is None:
-            return Response.text(400, f"unknown format {fmt!r} (one of {', '.join(FORMAT_PARAM)})")
-        accepted = [media_wanted]
+    """Run one SPARQL query, once, and serialize its result as negotiated, within `limits`."""
+    if formats:
+        accepted = parse_format(formats)
+        if accepted is None:
+            names = ", ".join(sorted(FORMAT_PARAM))
+            return Response.text(400, f"unknown format {', '.join(formats)!r} (one of {names}, or a media type)")
     else:
         accepted = parse_accept(accept)
+    service = uses_service(query)
+    if service and not limits.allow_service:
+        return Response.text(403, "SERVICE is refused: this endpoint does not call other endpoints "
+                             "(start the server with --allow-service to let it)")
     kwargs: dict[str, Any] = {"prefixes": PREFIX_MAP}
     try:
         if default_graph_uris:
@@ -179,40 +297,45 @@ def evaluate(store: ox.Store, query: str, *, accept: str | None = None, fmt: str
         return Response.text(400, f"bad graph IRI: {_one_line(exc)}")
     try:
         result = store.query(query, **kwargs)
-    except SyntaxError as exc:
-        return Response.text(400, f"malformed query: {_one_line(exc)}")
-    except (ValueError, RuntimeError) as exc:
-        return Response.text(400, f"query rejected: {_one_line(exc)}")
-    except OSError as exc:
-        return Response.text(500, f"store error: {_one_line(exc)}")
-
-    try:
         if isinstance(result, ox.QueryBoolean):
             media = negotiate(accepted, RESULT_TYPES)
             if media is None:
                 return _not_acceptable(accepted, RESULT_TYPES)
             return Response(200, _content_type(media), result.serialize(format=RESULT_TYPES[media]))
-        is_graph = isinstance(result, ox.QueryTriples)
-        table = GRAPH_TYPES if is_graph else RESULT_TYPES
-        media = negotiate(accepted, table)
-        if media is None:
-            return _not_acceptable(accepted, table)
-        count = 0
-        for _ in result:
-            count += 1
-            if count > max_results:
-                unit = "triples" if is_graph else "results"
-                return Response.text(413, f"result too large: more than {max_results} {unit} "
-                                     "(add a LIMIT, or start the server with a larger --max-results)")
-        result = store.query(query, **kwargs)  # counted it; now serialize it
-        if is_graph:
-            prefixes = PREFIX_MAP if table[media] in (ox.RdfFormat.TURTLE,) else None
-            body = ox.serialize(result, format=table[media], prefixes=prefixes)
+        if isinstance(result, ox.QueryTriples):
+            media = negotiate(accepted, GRAPH_TYPES)
+            if media is None:
+                return _not_acceptable(accepted, GRAPH_TYPES)
+            triples = _Bounded(limits, "triples", header_lines=0)
+            ox.serialize(result, triples, format=ox.RdfFormat.N_TRIPLES)
+            body = triples.getvalue()
+            if GRAPH_TYPES[media] != ox.RdfFormat.N_TRIPLES:
+                prefixes = PREFIX_MAP if GRAPH_TYPES[media] == ox.RdfFormat.TURTLE else None
+                body = ox.serialize(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), format=GRAPH_TYPES[media],
+                                    prefixes=prefixes)
         else:
-            body = result.serialize(format=table[media])
+            media = negotiate(accepted, RESULT_TYPES)
+            if media is None:
+                return _not_acceptable(accepted, RESULT_TYPES)
+            rows = _Bounded(limits, "results", header_lines=1)
+            result.serialize(rows, format=ox.QueryResultsFormat.TSV)
+            body = rows.getvalue()
+            if RESULT_TYPES[media] != ox.QueryResultsFormat.TSV:
+                body = ox.parse_query_results(body, ox.QueryResultsFormat.TSV).serialize(format=RESULT_TYPES[media])
+        if len(body) > limits.max_bytes:
+            raise _TooLarge(f"more than {limits.max_bytes} bytes once written as {media}")
         return Response(200, _content_type(media), body)
-    except (OSError, RuntimeError, ValueError) as exc:
-        return Response.text(500, f"query failed: {_one_line(exc)}")
+    except _TooLarge as exc:
+        return Response.text(413, f"result too large: {exc} (add a LIMIT, or start the server with a larger "
+                             "--max-results or --max-bytes)")
+    except SyntaxError as exc:
+        return Response.text(400, f"malformed query: {_one_line(exc)}")
+    except OSError as exc:
+        if service:
+            return Response.text(502, f"a SERVICE call failed: {_one_line(exc)}")
+        return Response.text(500, f"store error: {_one_line(exc)}")
+    except (ValueError, RuntimeError) as exc:
+        return Response.text(400, f"query rejected: {_one_line(exc)}")
 
 
 def _not_acceptable(accepted: list[str], table: dict) -> Response:
@@ -289,13 +412,14 @@ class WorkerPool:
     """Worker processes each holding the store (in memory, or read-only); slow queries get their worker killed."""
 
     def __init__(self, store_path: Path, size: int = SERVE_WORKERS) -> None:
+        self.size = max(1, size)
         self._ctx = multiprocessing.get_context("spawn")
         self._store_path = str(store_path)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        workers = [_Worker(self._ctx, self._store_path) for _ in range(max(1, size))]
+        workers = [_Worker(self._ctx, self._store_path) for _ in range(self.size)]
         try:
             for worker in workers:
                 worker.wait_ready(WORKER_START_TIMEOUT)
@@ -359,152 +483,207 @@ class WorkerPool:
 # ------------------------------------------------------------ HTTP
 
 
-class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server: holds the worker pool, the limits and the query page."""
+class AnswerCache:
+    """Recent 200 answers by request, least recently used dropped first, within a byte budget.
 
-    daemon_threads = True
+    The store is read-only, so an answer never goes stale: a query asked again (a named
+    query from the page, a client polling) is answered without a worker.
+    """
 
-    def __init__(self, address: tuple[str, int], pool: WorkerPool, *, timeout: float,
-                 max_results: int, quiet: bool = False, cleanup: Path | None = None) -> None:
-        self.pool = pool
-        self.query_timeout = timeout
-        self.max_results = max_results
-        self.quiet = quiet
-        self._cleanup = cleanup
-        self.page = query_page(timeout, max_results).encode("utf-8")
-        super().__init__(address, _Handler)
+    def __init__(self, max_bytes: int = ANSWER_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._answers: OrderedDict[tuple, Response] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
 
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+    def get(self, key: tuple) -> Response | None:
+        with self._lock:
+            response = self._answers.get(key)
+            if response is not None:
+                self._answers.move_to_end(key)
+            return response
 
-    def server_close(self) -> None:
-        super().server_close()
-        self.pool.close()
-        if self._cleanup is not None:
-            shutil.rmtree(self._cleanup, ignore_errors=True)
+    def put(self, key: tuple, response: Response) -> None:
+        size = len(response.body)
+        if response.status != 200 or size > self.max_bytes // 8:
+            return
+        with self._lock:
+            if key in self._answers:
+                return
+            self._answers[key] = response
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _key, dropped = self._answers.popitem(last=False)
+                self._bytes -= len(dropped.body)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: SparqlServer
-    server_version = "kg-sparql/0.1"
+_READ_ONLY = Response.text(403, "this endpoint is read-only: SPARQL updates are not accepted")
+_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
-        if not self.server.quiet:
-            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
 
-    def _send(self, response: Response, head_only: bool = False) -> None:
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(header: str) -> str:
+    """`Host` without its port: `localhost:7878` → `localhost`, `[::1]:7878` → `::1`."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
+
+
+@dataclass
+class SparqlApp:
+    """The endpoint as a WSGI application: routes, browser checks, and the worker pool behind them."""
+
+    pool: WorkerPool
+    limits: Limits
+    #: `Host` names answered; empty: any (the server listens beyond this machine)
+    allowed_hosts: frozenset[str] = frozenset()
+    #: origins whose pages may query the endpoint (`*`: any)
+    cors: tuple[str, ...] = ()
+    quiet: bool = False
+    page: bytes = b""
+    page_policy: str = ""
+    log: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
+    cache: AnswerCache = field(default_factory=AnswerCache)
+
+    def __call__(self, environ: dict, start_response) -> list[bytes]:
+        response = self.respond(environ)
+        headers = [("Content-Type", response.content_type), ("Content-Length", str(len(response.body))),
+                   ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")]
         if response.status == 405:
-            self.send_header("Allow", "GET, POST")
-        self.end_headers()
-        if not head_only:
-            self.wfile.write(response.body)
+            headers.append(("Allow", "GET, POST, OPTIONS"))
+        if response.content_type.startswith("text/html"):
+            headers += [("Content-Security-Policy", self.page_policy), ("X-Frame-Options", "DENY")]
+        origin = environ.get("HTTP_ORIGIN")
+        if origin and self._origin_allowed(origin):
+            headers += [("Access-Control-Allow-Origin", "*" if "*" in self.cors else origin), ("Vary", "Origin")]
+            if environ.get("REQUEST_METHOD") == "OPTIONS":
+                headers += [("Access-Control-Allow-Methods", "GET, POST"),
+                            ("Access-Control-Allow-Headers", "Accept, Content-Type"),
+                            ("Access-Control-Max-Age", "600")]
+        start_response(f"{response.status} {HTTPStatus(response.status).phrase}", headers)
+        if not self.quiet:
+            self.log(f'{environ.get("REMOTE_ADDR", "-")} - "{environ.get("REQUEST_METHOD")} '
+                     f'{environ.get("PATH_INFO", "")}" {response.status} {len(response.body)}')
+        return [response.body]
 
-    def do_GET(self) -> None:  # noqa: N802
-        url = urlsplit(self.path)
-        params = parse_qs(url.query, keep_blank_values=True)
-        if url.path in ("/", "/index.html"):
-            self._send(Response(200, "text/html; charset=utf-8", self.server.page))
-        elif url.path == "/sparql":
-            self._sparql(params)
-        elif url.path == "/queries":
-            self._send(Response(200, "application/json; charset=utf-8",
-                                json.dumps(_queries_json(), ensure_ascii=False).encode("utf-8")))
-        elif url.path.startswith("/queries/"):
-            self._named_query(url.path[len("/queries/"):], params)
-        else:
-            self._send(Response.text(404, f"not found: {url.path} (the endpoint is /sparql)"))
+    # -------------------------------------------------------- checks
 
-    def do_POST(self) -> None:  # noqa: N802
-        url = urlsplit(self.path)
-        if url.path != "/sparql":
-            self._send(Response.text(404 if url.path not in ("/", "/queries") else 405,
-                                     f"POST goes to /sparql, not {url.path}"))
-            return
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            self._send(Response.text(400, "bad Content-Length"))
-            return
-        if length > MAX_REQUEST_BYTES:
-            self._send(Response.text(413, f"request too large (over {MAX_REQUEST_BYTES} bytes)"))
-            return
-        body = self.rfile.read(length) if length else b""
-        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        params = parse_qs(url.query, keep_blank_values=True)
+    def _origin_allowed(self, origin: str) -> bool:
+        return "*" in self.cors or origin in self.cors
+
+    def _refusal(self, environ: dict) -> Response | None:
+        """403 for a foreign `Host` (DNS rebinding) or a request from another site's page."""
+        if self.allowed_hosts and _host_name(environ.get("HTTP_HOST", "")) not in self.allowed_hosts:
+            return Response.text(403, "this server answers only requests addressed to "
+                                 f"{' or '.join(sorted(self.allowed_hosts))} (the Host header said "
+                                 f"{environ.get('HTTP_HOST', '')!r})")
+        origin = environ.get("HTTP_ORIGIN")
+        site = environ.get("HTTP_SEC_FETCH_SITE", "")
+        same_origin = origin is not None and urlsplit(origin).netloc == environ.get("HTTP_HOST", "")
+        if origin and not same_origin and origin != "null" and not self._origin_allowed(origin):
+            return Response.text(403, f"requests from pages of {origin} are refused "
+                                 "(start the server with --cors ORIGIN to allow them)")
+        if site in ("cross-site", "same-site") and not same_origin and not (origin and self._origin_allowed(origin)):
+            return Response.text(403, "requests from pages of other sites are refused "
+                                 "(start the server with --cors ORIGIN to allow them)")
+        return None
+
+    # -------------------------------------------------------- routes
+
+    def respond(self, environ: dict) -> Response:
+        refusal = self._refusal(environ)
+        if refusal is not None:
+            return refusal
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "/")
+        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        if method == "OPTIONS":
+            return Response(204, "text/plain; charset=utf-8", b"")
+        if method == "POST":
+            if path != "/sparql":
+                return Response.text(404 if path not in ("/", "/queries") else 405,
+                                     f"POST goes to /sparql, not {path}")
+            return self._post(environ, params)
+        if method not in ("GET", "HEAD"):
+            return Response.text(405, "this endpoint is read-only: only GET and POST of queries")
+        if path in ("/", "/index.html"):
+            return Response(200, "text/html; charset=utf-8", self.page)
+        if path == "/sparql":
+            return self._sparql(environ, params)
+        if path == "/queries":
+            return Response(200, "application/json; charset=utf-8",
+                            json.dumps(_queries_json(), ensure_ascii=False).encode("utf-8"))
+        if path.startswith("/queries/"):
+            return _named_query(path[len("/queries/"):], params)
+        return Response.text(404, f"not found: {path} (the endpoint is /sparql)")
+
+    def _post(self, environ: dict, params: dict[str, list[str]]) -> Response:
+        # waitress has already refused a body over MAX_REQUEST_BYTES, and a malformed length
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            self._send(Response.text(400, "the request body is not UTF-8"))
-            return
+            return Response.text(400, "the request body is not UTF-8")
         if content_type == "application/sparql-update":
-            self._send(_READ_ONLY)
-            return
+            return _READ_ONLY
         if content_type == "application/sparql-query":
             if "query" in params:
-                self._send(Response.text(400, "give the query in the body or in ?query=, not both"))
-                return
+                return Response.text(400, "give the query in the body or in ?query=, not both")
             params["query"] = [text]
         elif content_type in ("application/x-www-form-urlencoded", ""):
             for name, values in parse_qs(text, keep_blank_values=True).items():
                 params.setdefault(name, []).extend(values)
         else:
-            self._send(Response.text(415, f"unsupported Content-Type {content_type!r}: use "
-                                     "application/sparql-query or application/x-www-form-urlencoded"))
-            return
-        self._sparql(params)
+            return Response.text(415, f"unsupported Content-Type {content_type!r}: use "
+                                 "application/sparql-query or application/x-www-form-urlencoded")
+        return self._sparql(environ, params)
 
-    def _refuse(self) -> None:
-        self._send(Response.text(405, "this endpoint is read-only: only GET and POST of queries"))
-
-    do_PUT = do_DELETE = do_PATCH = _refuse  # noqa: N815
-
-    def _sparql(self, params: dict[str, list[str]]) -> None:
+    def _sparql(self, environ: dict, params: dict[str, list[str]]) -> Response:
         if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
-            self._send(_READ_ONLY)
-            return
+            return _READ_ONLY
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
-            self._send(Response.text(400, "give exactly one SPARQL query in the `query` parameter "
-                                     "(or POST it as application/sparql-query)"))
-            return
-        fmt = (params.get("format") or [None])[0]
+            return Response.text(400, "give exactly one SPARQL query in the `query` parameter "
+                                 "(or POST it as application/sparql-query)")
         job = {
             "query": queries[0],
-            "accept": self.headers.get("Accept"),
-            "fmt": fmt or None,
-            "max_results": self.server.max_results,
+            "accept": environ.get("HTTP_ACCEPT"),
+            "formats": tuple(v for v in params.get("format", []) if v.strip()),
+            "limits": self.limits,
             "default_graph_uris": tuple(params.get("default-graph-uri", [])),
             "named_graph_uris": tuple(params.get("named-graph-uri", [])),
         }
-        self._send(self.server.pool.run(job, self.server.query_timeout))
-
-    def _named_query(self, name: str, params: dict[str, list[str]]) -> None:
-        from urllib.parse import unquote
-
-        queries = named_queries()
-        named = queries.get(unquote(name))
-        if named is None:
-            self._send(Response.text(404, f"no named query {unquote(name)!r}"))
-            return
-        optional = {p.name for p in named.params if p.default is not None}
-        # the page sends every input; an empty limit/offset means "the default"
-        values = {key: vals[-1] for key, vals in params.items() if vals and (vals[-1] or key not in optional)}
-        try:
-            text = bind_params(named.text, values, named.params)
-        except KgError as exc:
-            self._send(Response.text(400, str(exc)))
-            return
-        self._send(Response(200, "application/sparql-query; charset=utf-8", text.encode("utf-8")))
+        key = (job["query"], job["accept"], job["formats"], job["default_graph_uris"], job["named_graph_uris"])
+        response = self.cache.get(key)
+        if response is None:
+            response = self.pool.run(job, self.limits.timeout)
+            self.cache.put(key, response)
+        return response
 
 
-_READ_ONLY = Response.text(403, "this endpoint is read-only: SPARQL updates are not accepted")
+def _named_query(name: str, params: dict[str, list[str]]) -> Response:
+    named = named_queries().get(unquote(name))
+    if named is None:
+        return Response.text(404, f"no named query {unquote(name)!r}")
+    optional = {p.name for p in named.params if p.default is not None}
+    # the page sends every input; an empty limit/offset means "the default"
+    values = {key: vals[-1] for key, vals in params.items() if vals and (vals[-1] or key not in optional)}
+    try:
+        text = bind_params(named.text, values, named.params)
+    except KgError as exc:
+        return Response.text(400, str(exc))
+    return Response(200, "application/sparql-query; charset=utf-8", text.encode("utf-8"))
 
 
 def _queries_json() -> list[dict]:
@@ -517,131 +696,90 @@ def _queries_json() -> list[dict]:
 
 # ------------------------------------------------------------ the page
 
-_PAGE = """<!DOCTYPE html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>kg SPARQL</title>
-<style>
-body {{ font: 15px/1.5 system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif; margin: 1.5em auto; max-width: 72em; padding: 0 1em; color: #222; }}
-h1 {{ font-size: 1.4em; margin: 0 0 .3em; }}
-.note {{ color: #555; font-size: .9em; }}
-textarea {{ width: 100%; height: 14em; font: 13px/1.4 ui-monospace, monospace; box-sizing: border-box; }}
-table {{ border-collapse: collapse; margin-top: .8em; font-size: .92em; }}
-th, td {{ border: 1px solid #ccc; padding: .2em .5em; text-align: left; vertical-align: top; }}
-th {{ background: #f2f2f2; }}
-pre {{ background: #f7f7f7; padding: .6em; overflow: auto; }}
-.queries li {{ margin: .35em 0; }}
-.queries code {{ font-weight: bold; }}
-.err {{ color: #a00; white-space: pre-wrap; }}
-input.param {{ width: 10em; }}
-</style>
-</head>
-<body>
-<h1>kg — SPARQL</h1>
-<p class="note">Endpoint: <code>/sparql</code> (SPARQL 1.1 Protocol, read-only). Prefixes {prefixes} are predeclared.
-Time limit {timeout:g} s, at most {max_results} results per query.</p>
-<form id="form" method="get" action="/sparql">
-<textarea id="query" name="query" spellcheck="false">SELECT ?class (COUNT(?entity) AS ?n)
-WHERE {{ ?entity a ?class ; kg:mentionedIn ?article }}
-GROUP BY ?class ORDER BY DESC(?n)</textarea>
-<p><label>Result format <select id="format" name="format">
-<option value="json">table (JSON)</option><option value="csv">CSV</option><option value="tsv">TSV</option>
-<option value="xml">XML</option><option value="ttl">Turtle (CONSTRUCT)</option><option value="jsonld">JSON-LD (CONSTRUCT)</option>
-</select></label> <button type="submit">Run</button> <span id="status" class="note"></span></p>
-</form>
-<div id="result"></div>
-<h2>Named queries</h2>
-<ul class="queries">
-{items}
-</ul>
-<script>
-"use strict";
-const form = document.getElementById("form");
-const statusEl = document.getElementById("status");
-const resultEl = document.getElementById("result");
-function cell(term) {{
-  if (!term) return "";
-  return term.value;
-}}
-function showTable(data) {{
-  resultEl.textContent = "";
-  if (typeof data.boolean === "boolean") {{ const p = document.createElement("p"); p.textContent = String(data.boolean); resultEl.appendChild(p); return; }}
-  const table = document.createElement("table");
-  const head = table.insertRow();
-  for (const v of data.head.vars) {{ const th = document.createElement("th"); th.textContent = v; head.appendChild(th); }}
-  for (const b of data.results.bindings) {{
-    const row = table.insertRow();
-    for (const v of data.head.vars) row.insertCell().textContent = cell(b[v]);
-  }}
-  resultEl.appendChild(table);
-  statusEl.textContent = data.results.bindings.length + " rows";
-}}
-form.addEventListener("submit", async (event) => {{
-  event.preventDefault();
-  const format = document.getElementById("format").value;
-  const body = new URLSearchParams({{query: document.getElementById("query").value, format}});
-  statusEl.textContent = "running…";
-  const started = performance.now();
-  try {{
-    const response = await fetch("/sparql", {{method: "POST", body}});
-    const text = await response.text();
-    statusEl.textContent = (performance.now() - started).toFixed(0) + " ms";
-    if (!response.ok) {{ resultEl.innerHTML = ""; const p = document.createElement("p"); p.className = "err"; p.textContent = response.status + " " + text; resultEl.appendChild(p); return; }}
-    if (format === "json" && (response.headers.get("Content-Type") || "").includes("sparql-results+json")) {{ showTable(JSON.parse(text)); return; }}
-    resultEl.textContent = ""; const pre = document.createElement("pre"); pre.textContent = text; resultEl.appendChild(pre);
-  }} catch (error) {{ statusEl.textContent = String(error); }}
-}});
-for (const button of document.querySelectorAll("button[data-query]")) {{
-  button.addEventListener("click", async () => {{
-    const name = button.dataset.query;
-    const params = new URLSearchParams();
-    for (const input of document.querySelectorAll("input[data-for='" + CSS.escape(name) + "']")) params.set(input.name, input.value);
-    const response = await fetch("/queries/" + encodeURIComponent(name) + "?" + params);
-    const text = await response.text();
-    if (!response.ok) {{ statusEl.textContent = text; return; }}
-    document.getElementById("query").value = text;
-    form.requestSubmit();
-  }});
-}}
-</script>
-</body>
-</html>
-"""
+
+def _asset(name: str) -> str:
+    return resources.files("kg").joinpath("html_assets", name).read_text(encoding="utf-8")
 
 
-def query_page(timeout: float, max_results: int) -> str:
-    """The offline query page: a form, and the named queries with their parameters."""
-    items = []
-    for q in named_queries().values():
-        inputs = "".join(
-            f' <input class="param" data-for="{html.escape(q.name)}" name="{html.escape(p.name)}" '
-            f'placeholder="{html.escape(p.name if p.default is None else f"{p.name}={p.default}")}" '
-            f'title="{html.escape(p.description)}">'
-            for p in q.params
-        )
-        items.append(
-            f'<li><code>{html.escape(q.name)}</code> — {html.escape(q.description)}{inputs} '
-            f'<button type="button" data-query="{html.escape(q.name)}">run</button></li>'
-        )
-    prefixes = ", ".join(f"<code>{html.escape(p)}:</code>" for p in PREFIX_MAP)
-    return _PAGE.format(prefixes=prefixes, timeout=timeout, max_results=max_results,
-                        items="\n".join(items) or "<li>(none)</li>")
+def query_page(limits: Limits) -> tuple[str, str]:
+    """The offline query page (a form, and the named queries with their parameters) and its
+    Content-Security-Policy, which lets only its own inline script run."""
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    script = _asset("query_page.js").replace("</", "<\\/")
+    template = Environment(autoescape=True, keep_trailing_newline=True).from_string(_asset("query_page.html"))
+    page = template.render(prefixes=list(PREFIX_MAP), timeout=f"{limits.timeout:g}",
+                           max_results=limits.max_results, max_megabytes=f"{limits.max_bytes / 1e6:g}",
+                           queries=list(named_queries().values()), script=Markup(script))
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    policy = (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
+              "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+    return page, policy
+
+
+# ------------------------------------------------------------ the server
+
+
+class SparqlServer:
+    """The endpoint: a waitress server over `SparqlApp`, its worker pool and its temporary store."""
+
+    def __init__(self, host: str, port: int, pool: WorkerPool, limits: Limits, *, cors: tuple[str, ...] = (),
+                 quiet: bool = False, idle_timeout: float = IDLE_TIMEOUT, cleanup: Path | None = None) -> None:
+        import waitress
+
+        self.pool = pool
+        self._cleanup = cleanup
+        page, policy = query_page(limits)
+        allowed = _LOOPBACK_NAMES | {host.lower()} if is_loopback(host) else frozenset()
+        self.app = SparqlApp(pool, limits, allowed_hosts=frozenset(allowed), cors=tuple(cors), quiet=quiet,
+                             page=page.encode("utf-8"), page_policy=policy)
+        # waitress warns on stderr whenever requests queue for a thread: under load, that is normal
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+        self._connections: dict = {}  # waitress's socket map: the listener and every open connection
+        self._server = waitress.create_server(
+            self.app, map=self._connections, host=host, port=port, threads=max(4, 2 * pool.size), backlog=BACKLOG,
+            connection_limit=CONNECTION_LIMIT, channel_timeout=idle_timeout,
+            cleanup_interval=max(1, min(30, int(idle_timeout / 2))), max_request_body_size=MAX_REQUEST_BYTES,
+            expose_tracebacks=False, log_socket_errors=False, ident="kg-sparql")
+
+    @property
+    def server_address(self) -> tuple[str, int]:
+        return self._server.effective_host, self._server.effective_port
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def shutdown(self) -> None:
+        """Stop accepting and close every connection; `serve_forever` returns within a second."""
+        from waitress import wasyncore
+
+        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        wasyncore.close_all(self._connections)
+
+    def server_close(self) -> None:
+        self.pool.close()
+        if self._cleanup is not None:
+            shutil.rmtree(self._cleanup, ignore_errors=True)
 
 
 # ------------------------------------------------------------ set-up and CLI
 
 
 def make_server(*, graph: Path | None = None, store: Path | None = None, host: str = SERVE_HOST,
-                port: int = SERVE_PORT, timeout: float = SERVE_TIMEOUT,
-                max_results: int = SERVE_MAX_RESULTS, workers: int = SERVE_WORKERS,
-                quiet: bool = False, out_dir: Path = OUT_DIR) -> SparqlServer:
+                port: int = SERVE_PORT, limits: Limits = Limits(), workers: int = SERVE_WORKERS,
+                cors: Iterable[str] = (), quiet: bool = False, idle_timeout: float = IDLE_TIMEOUT,
+                out_dir: Path = OUT_DIR) -> SparqlServer:
     """A ready (not yet serving) endpoint over `--graph FILE` or `--store DIR` (default output/)."""
     if graph is not None and store is not None:
         raise KgError("give --graph or --store, not both")
-    if timeout <= 0 or max_results < 0:
-        raise KgError("--timeout must be positive and --max-results not negative")
+    if limits.timeout <= 0 or limits.max_results < 0 or limits.max_bytes <= 0:
+        raise KgError("--timeout and --max-bytes must be positive and --max-results not negative")
     cleanup = None
     if graph is None and store is None:
         if is_store(Path(out_dir) / "store"):
@@ -670,8 +808,8 @@ def make_server(*, graph: Path | None = None, store: Path | None = None, host: s
             shutil.rmtree(cleanup, ignore_errors=True)
         raise
     try:
-        return SparqlServer((host, port), pool, timeout=timeout, max_results=max_results,
-                            quiet=quiet, cleanup=cleanup)
+        return SparqlServer(host, port, pool, limits, cors=tuple(cors), quiet=quiet, idle_timeout=idle_timeout,
+                            cleanup=cleanup)
     except OSError as exc:
         pool.close()
         if cleanup is not None:
@@ -680,9 +818,10 @@ def make_server(*, graph: Path | None = None, store: Path | None = None, host: s
 
 
 def run_serve_command(args: argparse.Namespace) -> int:
-    server = make_server(graph=args.graph, store=args.store, host=args.host, port=args.port,
-                         timeout=args.timeout, max_results=args.max_results, workers=args.workers,
-                         quiet=args.quiet)
+    limits = Limits(timeout=args.timeout, max_results=args.max_results, max_bytes=args.max_bytes,
+                    allow_service=args.allow_service)
+    server = make_server(graph=args.graph, store=args.store, host=args.host, port=args.port, limits=limits,
+                         workers=args.workers, cors=args.cors or (), quiet=args.quiet)
     print(f"kg serve: SPARQL endpoint {server.url}/sparql, query page {server.url}/ "
           "(Ctrl-C to stop)", file=sys.stderr, flush=True)
     try:

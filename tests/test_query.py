@@ -194,6 +194,32 @@ def test_bind_params_requires_declared_and_rejects_unknown(tmp_path):
     assert bind_params("SELECT * { ?a ?b $who2 . ?c ?d $who }", {"who": "x"}) == 'SELECT * { ?a ?b $who2 . ?c ?d "x" }'
 
 
+def test_a_value_holding_another_parameter_stays_text(tmp_path, capsys):
+    # Sequential substitution rewrote `$b` inside a's value, splicing b's raw
+    # text into the query and turning this filter always-true.
+    rq = tmp_path / "mine.rq"
+    rq.write_text("SELECT ?l WHERE { VALUES ?l { 'x' 'y' } "
+                  "FILTER(CONTAINS(STR(?l), $a) && CONTAINS(STR(?l), $b)) }\n", encoding="utf-8")
+    splice = ") || true || CONTAINS(STR(?l),'"
+    bound = bind_params(rq.read_text(encoding="utf-8"), {"a": "$b", "b": splice})
+    assert 'CONTAINS(STR(?l), "$b")' in bound
+    assert 'CONTAINS(STR(?l), ") || true || CONTAINS(STR(?l),\'")' in bound
+    assert main(["query", str(rq), "--graph", str(write_sample(tmp_path)[1]), "--format", "csv",
+                 "--param", "a=$b", "--param", f"b={splice}"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["l"]
+    # with only $a in the query, `b` was bound inside a's value: `"" ) || true || CONTAINS(…, "")`
+    only_a = "SELECT ?l WHERE { VALUES ?l { 'x' 'y' } FILTER(CONTAINS(STR(?l), $a)) }"
+    with pytest.raises(KgError, match=r"no parameter \$b"):
+        bind_params(only_a, {"a": "$b", "b": ") || true || CONTAINS(STR(?l), "})
+
+
+def test_parameters_in_comments_strings_and_iris_are_not_parameters():
+    text = "# uses $who\nSELECT * { ?s <http://x/$who> '$who' . ?s ?p $who }"
+    assert bind_params(text, {"who": "x"}) == "# uses $who\nSELECT * { ?s <http://x/$who> '$who' . ?s ?p \"x\" }"
+    with pytest.raises(KgError, match=r"no parameter \$who"):
+        bind_params("SELECT * { ?s ?p '$who' } # $who", {"who": "x"})
+
+
 def test_iri_parameters_are_escaped(tmp_path):
     rq = tmp_path / "doc.rq"
     rq.write_text("# One article.\n# param: doc=kgr:article/ — its id\nASK { $doc a kg:Article }\n", encoding="utf-8")

@@ -32,8 +32,15 @@ def write(path, data: bytes):
         (TRADITIONAL, TRADITIONAL.encode("big5"), "big5"),
         (SIMPLIFIED, SIMPLIFIED.encode("utf-16"), "utf-16"),
         (SIMPLIFIED, b"\xfe\xff" + SIMPLIFIED.encode("utf-16-be"), "utf-16"),
+        (SIMPLIFIED, SIMPLIFIED.encode("utf-16-le"), "utf-16"),
+        (TRADITIONAL, TRADITIONAL.encode("utf-16-be"), "utf-16"),
+        # no ASCII character, so no NUL byte to tell the byte order by
+        ("开发区联盟成立，企业参加。", "开发区联盟成立，企业参加。".encode("utf-16-le"), "utf-16"),
+        ("开发区联盟成立，企业参加。", "开发区联盟成立，企业参加。".encode("utf-16-be"), "utf-16"),
+        ("Plain ASCII news.\n", "Plain ASCII news.\n".encode("utf-16-be"), "utf-16"),
     ],
-    ids=["utf-8", "utf-8-bom", "gbk", "gb18030", "big5", "utf-16-le-bom", "utf-16-be-bom"],
+    ids=["utf-8", "utf-8-bom", "gbk", "gb18030", "big5", "utf-16-le-bom", "utf-16-be-bom",
+         "utf-16-le", "utf-16-be-traditional", "utf-16-le-no-ascii", "utf-16-be-no-ascii", "utf-16-be-ascii"],
 )
 def test_decodes_chinese_encodings(tmp_path, text, data, encoding):
     source = read_source(write(tmp_path / "a.txt", data))
