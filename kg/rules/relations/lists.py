@@ -1,0 +1,92 @@
+"""What a list of names says: 来自A、B等企业的G (G comes from each), 集结A、B共9家服务单位 (each is a
+member of the group), A、B、C (enterprises) in an alliance's sentence (members of the alliance)."""
+from __future__ import annotations
+
+import re
+
+from kg.model import AGENT_CLASSES, ENTERPRISE, GROUP
+from kg.rules.agents import alliance_here
+from kg.rules.context import Context, SentenceView
+from kg.rules.registry import rule
+from kg.rules.words import NUMBER
+
+# 等 or 共 closing a list (A、B等15家, A、B共9家), not 共同 (jointly).
+LIST_TOTAL = re.compile(r"等|共(?!同)")
+NAMED = AGENT_CLASSES | {GROUP}
+
+
+def named_lists(ctx: Context, view: SentenceView):
+    """(the mentions a list names, the text after it, the groups right after it) of each list of the sentence."""
+    text, s = ctx.text, view.sentence
+    ms = ctx.named_here(view)
+    for items in ctx.lists.get(s.index, ()):
+        run = []
+        for a, b in items:
+            # the item as cut, or a longer name ending there (某某(眉山)有限公司)
+            named = [m for m in ms if m.start <= a and m.end == b and m.cls in NAMED and "、" not in text[m.start:m.end]]
+            if named:
+                run.append(max(named, key=lambda m: m.cls in AGENT_CLASSES))
+        if run:
+            end = items[-1][1]
+            groups = [g for g in ms if g.cls == GROUP and g.start >= end and g.start - end <= 16]
+            yield run, text[end:s.end], groups
+
+
+def affiliation_pattern(words) -> re.Pattern:
+    """…的 after a list: the list is where a group comes from (15家企业的青年人才)."""
+    return re.compile(rf"(?:等)?(?:{NUMBER}(?:{words.number_after})?[家个])?(?:企业|公司|单位)?的")
+
+
+@rule("relation.affiliation.list", requires=["lists", "mentions.TalentGroup", "mentions.Enterprise",
+                                             "mentions.Organization"],
+      assigns=["facts.affiliation"])
+def affiliation(words, spec):
+    """来自A、B等企业的G: the group after a list and 的 comes from each item."""
+    rule_id = spec.name
+    affiliated = affiliation_pattern(words)
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        for run_, after, groups in named_lists(ctx, view):
+            if groups and affiliated.match(after):
+                group = min(groups, key=lambda g: g.start)
+                for m in run_:
+                    ctx.fact(group, "affiliation", m, view, rule_id)
+
+    return run
+
+
+@rule("relation.member_of.list_total", requires=["lists", "mentions.TalentGroup", "mentions.Enterprise",
+                                                 "mentions.Organization"],
+      assigns=["facts.memberOf"])
+def list_total(words, spec):
+    """集结A、B共9家服务单位: each item of a list closed by 等/共 is a member of the group after it."""
+    rule_id = spec.name
+    affiliated = affiliation_pattern(words)
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        for run_, after, groups in named_lists(ctx, view):
+            if groups and not affiliated.match(after) and LIST_TOTAL.match(after):
+                group = min(groups, key=lambda g: g.start)
+                for m in run_:
+                    ctx.fact(m, "memberOf", group, view, rule_id)
+
+    return run
+
+
+@rule("relation.member_of.alliance_list", requires=["lists", "mentions.Enterprise", "mentions.Alliance"],
+      assigns=["facts.memberOf"])
+def alliance_list(words, spec):
+    """A list of two or more enterprises in a sentence that names an alliance: each is its member."""
+    rule_id = spec.name
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        alliance = alliance_here(ctx, view)
+        if alliance is None:
+            return
+        for run_, _, _ in named_lists(ctx, view):
+            if len(run_) > 1 and all(m.cls == ENTERPRISE for m in run_):
+                for m in run_:
+                    ctx.fact(m, "memberOf", alliance, view, rule_id)
+
+    return run
+
