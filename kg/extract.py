@@ -18,7 +18,7 @@ from kg.lexicon import Lexicon, load_lexicon, zone_key
 from kg.model import Document
 from kg.rules import load_rules
 from kg.rules.context import ARTICLE_SUBJECT, Context
-from kg.rules.registry import DOCUMENT, EVERY_KIND, Rule, load_order, needed_signals, select
+from kg.rules.registry import DOCUMENT, EVERY_KIND, Gated, Rule, load_order, needed_signals, select
 from kg.rules.words import Words
 from kg.segment import Segmenter, default_segmenter
 
@@ -57,7 +57,7 @@ def _plan(rules: list[Rule], words: Words) -> list[Callable[[Context], None]]:
     """The steps that run `rules` in order: each document rule alone, consecutive sentence rules
     together in one pass over the sentences (each sentence through all of them in turn)."""
     steps: list[Callable[[Context], None]] = []
-    batch: list[tuple[tuple[str, ...], Callable]] = []
+    batch: list[tuple[Rule, Callable | Gated]] = []
     for r in rules:
         component = r.make(words, r)
         if r.scope == DOCUMENT:
@@ -66,18 +66,26 @@ def _plan(rules: list[Rule], words: Words) -> list[Callable[[Context], None]]:
                 batch = []
             steps.append(component)
         else:
-            batch.append((r.kinds, component))
+            batch.append((r, component))
     if batch:
         steps.append(_sentence_pass(batch))
     return steps
 
 
-def _sentence_pass(batch: list[tuple[tuple[str, ...], Callable]]) -> Callable[[Context], None]:
-    by_kind = {kind: [run for kinds, run in batch if kind in kinds] for kind in EVERY_KIND}
+def _sentence_pass(batch: list[tuple[Rule, Callable | Gated]]) -> Callable[[Context], None]:
+    """One pass over the sentences; a rule is skipped where the sentence names none of the
+    classes it needs (`Rule.naming`) or holds none of the words it starts from (`Gated`)."""
+    entries = []
+    for r, component in batch:
+        run, words = (component.run, component.words) if isinstance(component, Gated) else (component, None)
+        entries.append((r.kinds, run, words, r.naming or None))
+    by_kind = {kind: [entry[1:] for entry in entries if kind in entry[0]] for kind in EVERY_KIND}
 
     def run_pass(ctx: Context) -> None:
         for view in ctx.views:
-            for run in by_kind.get(view.sentence.kind, ()):
-                run(ctx, view)
+            for run, words, naming in by_kind.get(view.sentence.kind, ()):
+                if (words is None or not words.isdisjoint(view.words)) \
+                        and (naming is None or not naming.isdisjoint(view.classes)):
+                    run(ctx, view)
 
     return run_pass

@@ -11,6 +11,7 @@ from kg.rules.context import Context, SentenceView
 
 # How an agent was found: the last part of the rule ids that record it.
 BEFORE_VERB, SENTENCE_SUBJECT, PRINCIPAL_AGENT = "agent_before_verb", "sentence_subject", "principal_agent"
+SUBJECT_CLASSES = AGENT_CLASSES | {GROUP}  # a group may be a clause's subject, but acts as no agent
 # What `agent_for` reads, for the `requires` of the rules that call it.
 AGENT_REQUIRES = ("mentions.DevelopmentZone", "mentions.Organization", "mentions.Enterprise", "mentions.Alliance",
                   "mentions.TalentGroup", "bylines", "principal_agent")
@@ -21,7 +22,7 @@ def subject_of(ctx: Context, view: SentenceView, before: int) -> Mention | None:
     text, s = ctx.text, view.sentence
     relative_date = ctx.words.relative_date
     candidates = []
-    for m in ctx.in_sentence(view, AGENT_CLASSES | {GROUP}):
+    for m in view.of_classes(SUBJECT_CLASSES):
         if m.start >= before or m in ctx.bylines:
             continue
         prev = text[s.start:m.start].rstrip()
@@ -42,7 +43,7 @@ def agent_for(ctx: Context, view: SentenceView, pos: int, verb: bool = False) ->
         # 某集团有限公司建成…: an agent named right before the verb acts, wherever the clause
         # starts, unless a preposition makes it a place (在园区党群服务中心设立…)
         text, gap, prepositions = ctx.text, ctx.words.agent_verb_gap, ctx.words.prepositions
-        adjacent = [m for m in ctx.in_sentence(view, AGENT_CLASSES)
+        adjacent = [m for m in view.of_classes(AGENT_CLASSES)
                     if m.end <= pos and gap.fullmatch(text[m.end:pos]) and m not in ctx.bylines
                     and text[m.start - 1:m.start] not in prepositions]
         if adjacent:
@@ -55,5 +56,5 @@ def agent_for(ctx: Context, view: SentenceView, pos: int, verb: bool = False) ->
 
 def alliance_here(ctx: Context, view: SentenceView) -> Mention | None:
     """The longest alliance the sentence names."""
-    here = ctx.of_class(view, ALLIANCE)
+    here = view.of(ALLIANCE)
     return max(here, key=lambda m: m.end - m.start) if here else None

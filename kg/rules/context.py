@@ -25,10 +25,14 @@ _WORD, _END, _TAG = itemgetter(0), itemgetter(2), itemgetter(3)  # Token fields,
 
 @dataclass
 class SentenceView:
-    """A sentence with its tokens, for rules that look at word boundaries."""
+    """A sentence with its tokens, and the mentions found in it so far (kept by `Context`)."""
 
     sentence: Sentence
     tokens: list[Token]
+    # The sentence's mentions in the order found, and by class: rules read them, only
+    # `Context.keep` adds to them (copy one to add mentions while reading it).
+    mentions: list[Mention] = field(default_factory=list)
+    classes: dict[str, list[Mention]] = field(default_factory=dict)
     breaks: list[int] | None = None  # clause punctuation outside quotes, found on first use
     # What one rule works out about the sentence for others that read it too (its lists).
     memo: dict = field(default_factory=dict)
@@ -65,6 +69,14 @@ class SentenceView:
     def tags(self) -> list[str | None]:
         return list(map(_TAG, self.tokens))
 
+    def of(self, cls: str) -> list[Mention] | tuple:
+        """The sentence's mentions of one class."""
+        return self.classes.get(cls, ())
+
+    def of_classes(self, classes) -> list[Mention]:
+        """The sentence's mentions of any of `classes`, in order (a new list)."""
+        return [m for m in self.mentions if m.cls in classes]
+
 
 class Context:
     """The state of extracting one document, shared by the rules."""
@@ -80,8 +92,7 @@ class Context:
         self.views = [SentenceView(s, tokens[bisect_left(starts, s.start):bisect_left(starts, s.end)]
                                    if s.kind != "footer" else [])
                       for s in doc.sentences]
-        self.mentions: list[Mention] = []
-        self.index: dict[int, list[Mention]] = {}  # the same mentions by sentence, in the same order
+        self.mentions: list[Mention] = []  # and each view's own
         self.facts: list[Fact] = []
         # Attributes found with a mention (a group's count, a person's title): stated at the
         # end for the mentions that are kept. mention → predicate → (value, span, rule)
@@ -111,31 +122,25 @@ class Context:
 
     def keep(self, mention: Mention) -> Mention:
         self.mentions.append(mention)
-        self.index.setdefault(mention.sentence, []).append(mention)
+        view = self.views[mention.sentence]
+        view.mentions.append(mention)
+        view.classes.setdefault(mention.cls, []).append(mention)
         return mention
 
     def replace_mentions(self, mentions: list[Mention]) -> None:
-        """Keep only `mentions` (in this order), and what is said of them."""
-        kept = set(mentions)
+        """Keep only `mentions` (in this order, one per span and class), and what is said of them."""
+        kept = {(m.start, m.end, m.cls): m for m in mentions}
         self.mentions = mentions
-        self.index = {}
+        for view in self.views:
+            view.mentions, view.classes = [], {}
+        views = self.views
         for m in mentions:
-            self.index.setdefault(m.sentence, []).append(m)
-        self.attributes = {m: v for m, v in self.attributes.items() if m in kept}
+            view = views[m.sentence]
+            view.mentions.append(m)
+            view.classes.setdefault(m.cls, []).append(m)
+        self.attributes = {m: v for m, v in self.attributes.items() if kept.get((m.start, m.end, m.cls)) is m}
         self.titles = {s: kept_titles for s, titles in self.titles.items()
-                       if (kept_titles := [t for t in titles if t[0] in kept])}
-
-    def in_sentence(self, view: SentenceView, classes=None) -> list[Mention]:
-        """The mentions of a sentence so far (a copy: rules add mentions as they go)."""
-        here = self.index.get(view.sentence.index, ())
-        return list(here) if classes is None else [m for m in here if m.cls in classes]
-
-    def named_here(self, view: SentenceView) -> list[Mention] | tuple:
-        """The sentence's own list of mentions, for a scan that adds none."""
-        return self.index.get(view.sentence.index, ())
-
-    def of_class(self, view: SentenceView, cls: str) -> list[Mention]:
-        return [m for m in self.index.get(view.sentence.index, ()) if m.cls == cls]
+                       if (kept_titles := [t for t in titles if kept.get((t[0].start, t[0].end, t[0].cls)) is t[0]])}
 
     def body_views(self) -> list[SentenceView]:
         return [v for v in self.views if v.sentence.kind in ("body", "headline")]

@@ -34,7 +34,7 @@ def principal_agent(words, spec):
     return run
 
 
-@rule("discourse.focus_alliance", requires=["mentions.Alliance"], assigns=["focus_alliance"], ids=())
+@rule("discourse.focus_alliance", naming=[ALLIANCE], requires=["mentions.Alliance"], assigns=["focus_alliance"], ids=())
 def focus_alliance(words, spec):
     """The longest alliance a sentence names is the alliance in focus until another is named."""
     def run(ctx: Context, view: SentenceView) -> None:
@@ -45,11 +45,11 @@ def focus_alliance(words, spec):
     return run
 
 
-@rule("discourse.focus_event", requires=["mentions.Event"], assigns=["focus_event"], ids=())
+@rule("discourse.focus_event", naming=[EVENT], requires=["mentions.Event"], assigns=["focus_event"], ids=())
 def focus_event(words, spec):
     """The longest event a sentence names is the event in focus until another is named (会上, 仪式上)."""
     def run(ctx: Context, view: SentenceView) -> None:
-        events = ctx.of_class(view, EVENT)
+        events = view.of(EVENT)
         if events:
             ctx.focus_event = max(events, key=lambda e: e.end - e.start)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.errors import KgError
 from kg.lexicon import ontology_terms, read_rows
@@ -47,6 +48,7 @@ class Rule:
     assigns: tuple[str, ...]
     ids: tuple[str, ...]  # the kg:rule ids of the statements it makes
     summary: str
+    naming: frozenset[str] = frozenset()  # a SENTENCE rule runs only on sentences naming one of these classes
 
     def matches(self, selector: str) -> bool:
         """`relation.participant` selects every rule under it; `relation.` too."""
@@ -56,15 +58,32 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
+class Gated(NamedTuple):
+    """A sentence rule's component that runs only on sentences holding one of `words` as a token.
+
+    A factory returns one instead of its bare `run` when the rule starts from words
+    (its trigger verbs): sentences without them are not handed to it at all.
+    """
+
+    run: Callable
+    words: frozenset[str]
+
+
 def rule(name: str, *, scope: str = SENTENCE, kinds: Iterable[str] = BODY, triggers: Iterable[str] = (),
-         requires: Iterable[str] = (), assigns: Iterable[str] = (), ids: Iterable[str] | None = None):
-    """Register a rule factory under `name` (see the module docstring)."""
+         requires: Iterable[str] = (), assigns: Iterable[str] = (), ids: Iterable[str] | None = None,
+         naming: Iterable[str] = ()):
+    """Register a rule factory under `name` (see the module docstring).
+
+    `naming`: the classes a sentence must name one of for the rule to have anything to do
+    there; other sentences are not handed to it.
+    """
     def register(make: Callable) -> Callable:
         if name in REGISTRY:
             raise ValueError(f"rule {name} is registered twice")
         summary = (make.__doc__ or "").strip().splitlines()[0] if make.__doc__ else ""
         REGISTRY[name] = Rule(name, make, scope, tuple(kinds), frozenset(triggers), tuple(requires),
-                              tuple(assigns), tuple(ids) if ids is not None else (name,), summary)
+                              tuple(assigns), tuple(ids) if ids is not None else (name,), summary,
+                              frozenset(naming))
         return make
     return register
 
@@ -138,6 +157,8 @@ def describe(order: list[Rule], enabled: list[Rule]) -> str:
     for number, r in enumerate(order, 1):
         state = "" if r.name in on else "  (disabled)"
         where = "each document" if r.scope == DOCUMENT else "each " + "/".join(r.kinds) + " sentence"
+        if r.naming:
+            where += " naming " + "/".join(sorted(r.naming))
         lines.append(f"{number:>2}. {r.name}{state}  [{where}]  {r.summary}")
         if r.triggers:
             lines.append(f"      triggers: {', '.join(sorted(r.triggers))}")

@@ -7,10 +7,11 @@ from kg.lexicon import alternation
 from kg.model import CAMPAIGN, INITIATIVE
 from kg.normalize import clean_label
 from kg.rules.context import Context, SentenceView
-from kg.rules.registry import rule
+from kg.rules.registry import Gated, rule
 from kg.rules.words import CJK, HAN_WORD, HAN_WORD_2_TO_4
 
 QUOTED = re.compile(r"“([^“”]{1,30})”")
+OPENING_QUOTE = frozenset("“")  # a token of its own, as all punctuation
 
 
 @rule("mention.campaign.head", requires=["tokens", "masks"], assigns=["mentions.Campaign"])
@@ -55,7 +56,7 @@ def quoted_names(words, spec):
             a, b = s.start + q.start(), s.start + q.end()
             if any(ch in inner for ch in ",。!?:") or len(clean_label(inner)) < 2:
                 continue
-            if any(m.start <= a + 1 and b - 1 <= m.end and m.cls != INITIATIVE for m in ctx.named_here(view)):
+            if any(m.start <= a + 1 and b - 1 <= m.end and m.cls != INITIATIVE for m in view.mentions):
                 continue  # part of a longer name
             after = text[b:s.end]
             if after[:1] and HAN_WORD.match(after[0]) and not cue.match(after) \
@@ -70,4 +71,4 @@ def quoted_names(words, spec):
             named = name_forming.match(after)  # “一把手”工程 → 一把手工程
             ctx.add(a, b + (named.end() if named else 0), cls, view, rule_id)
 
-    return run
+    return Gated(run, OPENING_QUOTE)

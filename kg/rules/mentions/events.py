@@ -86,7 +86,7 @@ def event_heads(words, spec):
             if nxt is not None and nxt.tag in ("n", "vn") and nxt.word not in boundaries:
                 continue  # 活动室, 培训基地: the head modifies another noun
             if group_ends is None:
-                group_ends = {g.end for g in ctx.named_here(view) if g.cls == GROUP}
+                group_ends = {g.end for g in view.mentions if g.cls == GROUP}
             start = extend_left(ctx, view, head, group_ends)
             label = clean_label(text[start:end])
             modifier = label[: len(label) - len(head_word)]
@@ -97,7 +97,7 @@ def event_heads(words, spec):
     return run
 
 
-@rule("mention.event.launch", triggers={"launch"}, requires=["mentions.Alliance", "mentions.Event"],
+@rule("mention.event.launch", naming=[ALLIANCE], triggers={"launch"}, requires=["mentions.Alliance", "mentions.Event"],
       assigns=["mentions.Event", "launched"])
 def launch(words, spec):
     """An alliance founded on a day or at a place (X在Y揭牌成立) is an event: the ceremony."""
@@ -106,11 +106,11 @@ def launch(words, spec):
     gap, verb_re = words.founded_gap, words.launch_verb
 
     def run(ctx: Context, view: SentenceView) -> None:
+        alliances = view.of(ALLIANCE)
         s = view.sentence
-        here = ctx.named_here(view)
-        if s.kind != "body" or any(m.cls == EVENT for m in here):
+        if not alliances or s.kind != "body" or view.of(EVENT):
             return
-        for alliance in [m for m in here if m.cls == ALLIANCE]:
+        for alliance in alliances:
             between = gap.match(ctx.text, alliance.end)
             verb = verb_re.match(ctx.text, between.end()) if between else None
             if verb is None or not (DATE.search(s.text) or "在" in between.group()):

@@ -43,7 +43,7 @@ def groups(words, spec):
                 continue  # 人才工作, 专家智囊: the head modifies another noun
             start = extend_name_left(ctx, view, head, limit=12)
             if m.group() in words.role_tails and any(
-                    o.end == s.start + m.start() and o.cls in AGENT_CLASSES for o in ctx.named_here(view)):
+                    o.end == s.start + m.start() and o.cls in AGENT_CLASSES for o in view.mentions):
                 continue  # 江南银行代表: people speaking for an organisation
             count = count_before.search(text[max(s.start, start - 8):start])
             trailing = count_after.match(text[end:s.end])

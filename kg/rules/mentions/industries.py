@@ -10,7 +10,7 @@ from kg.rules.registry import rule
 from kg.rules.words import CJK
 
 
-@rule("mention.industry.in_alliance", requires=["tokens", "masks", "mentions.Alliance", "mentions.DevelopmentZone",
+@rule("mention.industry.in_alliance", naming=[ALLIANCE], requires=["tokens", "masks", "mentions.Alliance", "mentions.DevelopmentZone",
                                                 "mentions.Place"],
       assigns=["mentions.Industry"])
 def in_alliance(words, spec):
@@ -21,8 +21,8 @@ def in_alliance(words, spec):
 
     def run(ctx: Context, view: SentenceView) -> None:
         text = ctx.text
-        for alliance in ctx.in_sentence(view, {ALLIANCE}):
-            zones = [z for z in ctx.named_here(view)
+        for alliance in view.of(ALLIANCE):
+            zones = [z for z in view.mentions
                      if z.cls in (ZONE, PLACE) and z.start == alliance.start and z.end < alliance.end]
             offset = max((z.end for z in zones), default=alliance.start)
             m = industry_in_name.search(text[offset:alliance.end])

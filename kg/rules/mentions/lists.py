@@ -6,7 +6,7 @@ import re
 from kg.model import ALLIANCE, ENTERPRISE, INDUSTRY, ORGANIZATION, PERSON, ZONE
 from kg.normalize import clean_label
 from kg.rules.context import Context, SentenceView
-from kg.rules.registry import rule
+from kg.rules.registry import Gated, rule
 from kg.rules.spans import STOP_TAGS, extend_name_left
 from kg.rules.words import CJK, NUMBER
 
@@ -14,6 +14,7 @@ from kg.rules.words import CJK, NUMBER
 # It starts only where a run of such characters starts: trying every character inside
 # a long run that ends in no 、 would take time quadratic in the run.
 # Items may hold a bracketed place: 某某太阳能(眉山)有限公司.
+ENUMERATION_COMMA = frozenset("、")  # a token of its own, as all punctuation
 ENUMERATION_RUN = re.compile(rf"(?<![{CJK}A-Za-z0-9“”()])[{CJK}A-Za-z0-9“”()]+(?:、[{CJK}A-Za-z0-9“”()]+)+")
 
 
@@ -35,7 +36,7 @@ class ListsOfNames:
         """(item spans, item labels, text after the list) of each list of the sentence."""
         found = view.memo.get(ListsOfNames)
         if found is None:
-            found = view.memo[ListsOfNames] = self._cut(ctx, view) if "、" in view.sentence.text else []
+            found = view.memo[ListsOfNames] = self._cut(ctx, view)
         return found
 
     def _cut(self, ctx: Context, view: SentenceView):
@@ -116,7 +117,7 @@ def list_names(words, spec):
                                               if end + head.start(1) <= t.start < end + head.end(1)):
                 head = None  # 清单、政策送进企业: a verb stands between the list and 企业
             all_trade = all(label.endswith(weak_suffixes) and len(label) > 3 for label in labels)
-            people = [m.span for m in ctx.named_here(view) if m.cls == PERSON]
+            people = [m.span for m in view.mentions if m.cls == PERSON]
             for (a, b), label in zip(items, labels):
                 if not (2 <= len(label) <= 20) or any(a < pe and ps < b for ps, pe in people):
                     continue  # 某公司总经理张三、…: a list of people, not of companies
@@ -127,7 +128,7 @@ def list_names(words, spec):
                     ctx.add(a, b, cls, view, rule_id)
             ctx.lists.setdefault(view.sentence.index, []).append(items)
 
-    return run
+    return Gated(run, ENUMERATION_COMMA)
 
 
 @rule("mention.list.industry", requires=["tokens", "masks"], assigns=["mentions.Industry"])
@@ -144,4 +145,4 @@ def list_industries(words, spec):
                     if 2 <= len(label) <= 12 and lists.class_by_suffix(label) is None:
                         ctx.add(a, b, INDUSTRY, view, rule_id)
 
-    return run
+    return Gated(run, ENUMERATION_COMMA)

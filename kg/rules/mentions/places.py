@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kg.model import ALLIANCE, ENTERPRISE, ORGANIZATION, PLACE, ZONE
 from kg.rules.context import Context, SentenceView
-from kg.rules.registry import rule
+from kg.rules.registry import Gated, rule
 from kg.rules.spans import STOP_TAGS, next_index
 from kg.rules.words import CLAUSE_BREAK, HAN_WORD, OPEN_QUOTES
 
@@ -28,7 +28,7 @@ def after_motion(words, spec):
             if j == i + 1:
                 continue
             span_start, span_end = tokens[i + 1].start, tokens[j - 1].end
-            named = [m for m in ctx.named_here(view) if span_start <= m.start < span_end and m.cls in NAMED_PLACES]
+            named = [m for m in view.mentions if span_start <= m.start < span_end and m.cls in NAMED_PLACES]
             if named:
                 # 赴杭州未来科技城: place words before a named place belong to it
                 where = min(named, key=lambda m: (m.start, -m.end))
@@ -51,7 +51,7 @@ def after_motion(words, spec):
                 if place is not None:
                     ctx.destinations.add((place.start, place.end))
 
-    return run
+    return Gated(run, verbs)
 
 
 @rule("mention.place.words", requires=["tokens", "masks", "mentions.Place"], assigns=["mentions.Place"])
@@ -73,7 +73,7 @@ def place_words(words, spec):
             prev = tokens[k - 1] if k > 0 else None
             standalone = (nxt is None or nxt.tag in STOP_TAGS or nxt.tag == "v" or nxt.word in CLAUSE_BREAK) and (
                 prev is None or prev.word in CLAUSE_BREAK or prev.word in OPEN_QUOTES)
-            if standalone and b - a >= 2 and not any(m.start <= a and b <= m.end for m in ctx.named_here(view)):
+            if standalone and b - a >= 2 and not any(m.start <= a and b <= m.end for m in view.mentions):
                 ctx.add(a, b, PLACE, view, rule_id)
             k = next_index(tags, "ns", j + 1)  # the next run
 

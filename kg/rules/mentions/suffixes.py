@@ -39,7 +39,7 @@ def names_ending_in(words, spec, cls: str, suffix: re.Pattern):
                                      verbal=cls == ALLIANCE,  # 智能制造产业联盟
                                      stop_tags=stop_tags)
             if cls == ORGANIZATION:  # 某某科技股份有限公司党支部: a company's party branch
-                owner = [e.start for e in ctx.named_here(view) if e.cls == ENTERPRISE and e.end == base + m.start()]
+                owner = [e.start for e in view.mentions if e.cls == ENTERPRISE and e.end == base + m.start()]
                 start = min([start] + owner)
             if cls == PLACE:  # 市烈士纪念馆: facility names often hold a verbal noun
                 start = min(start, extend_place_left(ctx, view, head))

@@ -25,7 +25,7 @@ def resolve_date(month: int, day: int, year: str | None, published: date | None)
     return None
 
 
-@rule("attribute.date", requires=["mentions.Event"], assigns=["facts.date", "facts.endDate", "facts.dateText"])
+@rule("attribute.date", naming=[EVENT], requires=["mentions.Event"], assigns=["facts.date", "facts.endDate", "facts.dateText"])
 def event_date(words, spec):
     """The first date of a sentence is the date of its events (a range gives an end date too); a date
     no year can be given for, or a relative one (日前, 近日), is kept as text."""
@@ -35,7 +35,7 @@ def event_date(words, spec):
     def run(ctx: Context, view: SentenceView) -> None:
         s = view.sentence
         published = ctx.doc.publication_date
-        for ev in ctx.of_class(view, EVENT):
+        for ev in view.of(EVENT):
             for m in DATE.finditer(s.text):
                 a, b = s.start + m.start(), s.start + m.end()
                 when = resolve_date(int(m.group("month")), int(m.group("day")), m.group("year"), published)
@@ -58,7 +58,7 @@ def event_date(words, spec):
     return run
 
 
-@rule("attribute.area", requires=["mentions.Place"], assigns=["facts.area"])
+@rule("attribute.area", naming=[PLACE], requires=["mentions.Place"], assigns=["facts.area"])
 def area(words, spec):
     """占地100亩的某园区: the area (in m²) written right before a place and 的."""
     rule_id = spec.name
@@ -72,7 +72,7 @@ def area(words, spec):
         text, s = ctx.text, view.sentence
         if not any_unit.search(s.text):
             return
-        for m in ctx.of_class(view, PLACE):
+        for m in view.of(PLACE):
             found = area_re.search(text[max(s.start, m.start - 14):m.start])
             if found and text[m.start - 1] == "的":
                 value = parse_count(found.group("n"))

@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 
 from kg.lexicon import alternation
-from kg.model import AGENT_CLASSES, ORGANIZATION
+from kg.model import AGENT_CLASSES, ORGANIZATION, PERSON
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import rule
 from kg.rules.words import CJK
 
 
-@rule("relation.works_for.title", requires=["titles", "mentions.DevelopmentZone", "mentions.Organization",
+@rule("relation.works_for.title", naming=[PERSON], requires=["titles", "mentions.DevelopmentZone", "mentions.Organization",
                                             "mentions.Enterprise", "mentions.Alliance"],
       assigns=["facts.worksFor"])
 def works_for(words, spec):
@@ -26,7 +26,7 @@ def works_for(words, spec):
         if not titled:
             return
         text = ctx.text
-        ms = ctx.named_here(view)
+        ms = view.mentions
         for person, tstart, titles in titled:
             organ = organ_re.match(titles)
             employers = [m for m in ms if m.cls in AGENT_CLASSES and m.end == tstart]

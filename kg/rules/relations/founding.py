@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 from kg.model import ALLIANCE, GROUP, ORGANIZATION, PERSON, PLACE, ZONE, Mention
-from kg.rules.agents import AGENT_REQUIRES, BEFORE_VERB, PRINCIPAL_AGENT, SENTENCE_SUBJECT, agent_for, alliance_here
+from kg.rules.agents import AGENT_REQUIRES, BEFORE_VERB, PRINCIPAL_AGENT, SENTENCE_SUBJECT, agent_for
 from kg.rules.context import Context, SentenceView
-from kg.rules.registry import rule
+from kg.rules.registry import Gated, rule
 from kg.rules.spans import clause_bounds
 from kg.rules.words import Words
 from kg.segment import Token
@@ -19,7 +19,7 @@ def object_after(ctx: Context, view: SentenceView, tok: Token, classes) -> Menti
     """The first mention of `classes` after the verb, in its clause, with nothing that breaks the link between."""
     end = clause_bounds(ctx, view, tok.start)[1]
     best = None
-    for m in ctx.named_here(view):
+    for m in view.mentions:
         if m.cls not in classes or not (tok.end <= m.start < end and m.start - tok.end <= 16):
             continue
         if ctx.text.startswith("组成", m.end):
@@ -33,19 +33,19 @@ def object_after(ctx: Context, view: SentenceView, tok: Token, classes) -> Menti
 def object_before(ctx: Context, view: SentenceView, tok: Token, classes) -> Mention | None:
     """The last mention of `classes` before the verb, in its clause (20名指导员由…选派)."""
     start = clause_bounds(ctx, view, tok.start)[0]
-    found = [m for m in ctx.named_here(view) if m.cls in classes and start <= m.start and m.end <= tok.start]
+    found = [m for m in view.mentions if m.cls in classes and start <= m.start and m.end <= tok.start]
     return max(found, key=lambda m: m.end) if found else None
 
 
 def founded_subject(ctx: Context, view: SentenceView, tok: Token, gap: re.Pattern) -> Mention | None:
     """X宣布成立 / X正式成立: the alliance or organisation founded is the subject."""
     start = clause_bounds(ctx, view, tok.start)[0]
-    found = [m for m in ctx.named_here(view) if m.cls in (ALLIANCE, ORGANIZATION) and start <= m.start
+    found = [m for m in view.mentions if m.cls in (ALLIANCE, ORGANIZATION) and start <= m.start
              and m.end <= tok.start and gap.fullmatch(ctx.text[m.end:tok.start])]
     return max(found, key=lambda m: m.end - m.start) if found else None
 
 
-def founding_rule(spec, verbs: frozenset[str], predicate: str, find_object, ids: dict[str, str]):
+def founding_rule(spec, verbs: frozenset[str], predicate: str, find_object, ids: dict[str, str]) -> Gated:
     """The rule for one founding signal: each verb's object, and the agent acting on it."""
     def run(ctx: Context, view: SentenceView) -> None:
         for _, tok in view.tokens_among(verbs):
@@ -56,7 +56,7 @@ def founding_rule(spec, verbs: frozenset[str], predicate: str, find_object, ids:
             if agent is not None and agent is not target and not (agent.start <= target.start and target.end <= agent.end):
                 ctx.fact(target, predicate, agent, view, ids[how])
 
-    return run
+    return Gated(run, verbs)
 
 
 ESTABLISHED = {BEFORE_VERB: "relation.established_by.verb.agent_before_verb",
@@ -114,17 +114,17 @@ def engaged(words: Words, spec):
     return founding_rule(spec, words.trigger(spec, "engage"), "engagedBy", sent_or_hired, ENGAGED)
 
 
-@rule("relation.established_by.zone_in_name",
+@rule("relation.established_by.zone_in_name", naming=[ZONE],
       requires=["mentions.Alliance", "mentions.DevelopmentZone", "focus_alliance"], assigns=["facts.establishedBy"])
 def zone_in_name(words: Words, spec):
     """An alliance whose name starts with a zone (澜江高新区科创联盟) is established by that zone."""
     rule_id = spec.name
 
     def run(ctx: Context, view: SentenceView) -> None:
-        alliance = alliance_here(ctx, view) or ctx.focus_alliance
+        alliance = ctx.focus_alliance  # named here, or last named
         if alliance is None:
             return
-        for zone in ctx.of_class(view, ZONE):
+        for zone in view.of(ZONE):
             if zone.start == alliance.start and zone.end < alliance.end:
                 ctx.fact(alliance, "establishedBy", zone, view, rule_id)
 

@@ -11,7 +11,7 @@ def alliances_holding(ms, industry: Mention) -> list[Mention]:
     return [a for a in ms if a.cls == ALLIANCE and a.start <= industry.start and industry.end <= a.end]
 
 
-@rule("relation.industry.alliance", requires=["mentions.Industry", "mentions.Alliance", "focus_industries"],
+@rule("relation.industry.alliance", naming=[INDUSTRY], requires=["mentions.Industry", "mentions.Alliance", "focus_industries"],
       assigns=["facts.industry"])
 def of_alliance(words, spec):
     """An industry inside an alliance's name is that alliance's; an industry of focus (聚焦…产业) outside
@@ -19,10 +19,10 @@ def of_alliance(words, spec):
     rule_id = spec.name
 
     def run(ctx: Context, view: SentenceView) -> None:
-        industries = ctx.of_class(view, INDUSTRY)
+        industries = view.of(INDUSTRY)
         if not industries:
             return
-        ms = ctx.named_here(view)
+        ms = view.mentions
         for ind in industries:
             holders = alliances_holding(ms, ind)
             if not holders and ind in ctx.focus_industries:
@@ -33,7 +33,7 @@ def of_alliance(words, spec):
     return run
 
 
-@rule("relation.industry.focus", requires=["mentions.Industry", "focus_industries", *AGENT_REQUIRES],
+@rule("relation.industry.focus", naming=[INDUSTRY], requires=["mentions.Industry", "focus_industries", *AGENT_REQUIRES],
       assigns=["facts.industry"])
 def of_zone(words, spec):
     """A zone that focuses on an industry (某高新区聚焦…产业), outside any alliance's name: its industry."""
@@ -42,8 +42,8 @@ def of_zone(words, spec):
     def run(ctx: Context, view: SentenceView) -> None:
         if not ctx.focus_industries:
             return
-        ms = ctx.named_here(view)
-        for ind in ctx.of_class(view, INDUSTRY):
+        ms = view.mentions
+        for ind in view.of(INDUSTRY):
             if ind in ctx.focus_industries and not alliances_holding(ms, ind):
                 agent, _ = agent_for(ctx, view, ind.start)
                 if agent is not None and agent.cls == ZONE:

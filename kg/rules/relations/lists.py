@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kg.model import AGENT_CLASSES, ENTERPRISE, GROUP
+from kg.model import AGENT_CLASSES, ENTERPRISE, GROUP, Mention
 from kg.rules.agents import alliance_here
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import rule
@@ -15,11 +15,24 @@ LIST_TOTAL = re.compile(r"等|共(?!同)")
 NAMED = AGENT_CLASSES | {GROUP}
 
 
-def named_lists(ctx: Context, view: SentenceView):
-    """(the mentions a list names, the text after it, the groups right after it) of each list of the sentence."""
+def named_lists(ctx: Context, view: SentenceView) -> list[tuple[list[Mention], str, list[Mention]]]:
+    """(the mentions a list names, the text after it, the groups right after it) of each list of the sentence.
+
+    Worked out once per sentence for the three rules that read it.
+    """
+    lists = ctx.lists.get(view.sentence.index)
+    if not lists:
+        return []
+    found = view.memo.get(named_lists)
+    if found is None:
+        found = view.memo[named_lists] = list(_named_lists(ctx, view, lists))
+    return found
+
+
+def _named_lists(ctx: Context, view: SentenceView, lists: list[list[tuple[int, int]]]):
     text, s = ctx.text, view.sentence
-    ms = ctx.named_here(view)
-    for items in ctx.lists.get(s.index, ()):
+    ms = view.mentions
+    for items in lists:
         run = []
         for a, b in items:
             # the item as cut, or a longer name ending there (某某(眉山)有限公司)
@@ -80,10 +93,11 @@ def alliance_list(words, spec):
     rule_id = spec.name
 
     def run(ctx: Context, view: SentenceView) -> None:
-        alliance = alliance_here(ctx, view)
+        lists = named_lists(ctx, view)
+        alliance = alliance_here(ctx, view) if lists else None
         if alliance is None:
             return
-        for run_, _, _ in named_lists(ctx, view):
+        for run_, _, _ in lists:
             if len(run_) > 1 and all(m.cls == ENTERPRISE for m in run_):
                 for m in run_:
                     ctx.fact(m, "memberOf", alliance, view, rule_id)

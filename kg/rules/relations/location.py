@@ -13,7 +13,7 @@ AT = re.compile("在")
 AT_END = re.compile(r"在$")
 
 
-@rule("relation.location.event", triggers={"hold"},
+@rule("relation.location.event", naming=[EVENT], triggers={"hold"},
       requires=["mentions.Event", "mentions.Place", "mentions.Organization", "mentions.DevelopmentZone",
                 "destinations", "launched"],
       assigns=["facts.location"])
@@ -25,11 +25,11 @@ def event_location(words, spec):
     motion_before = re.compile(f"(?:{alternation(words.lex.words('event_place_verbs.txt'))})$")
 
     def run(ctx: Context, view: SentenceView) -> None:
-        events = ctx.of_class(view, EVENT)
+        events = view.of(EVENT)
         if not events:
             return
         text, s = ctx.text, view.sentence
-        places = [m for m in ctx.named_here(view) if m.cls in (PLACE, ORGANIZATION, ZONE)]
+        places = [m for m in view.mentions if m.cls in (PLACE, ORGANIZATION, ZONE)]
         for ev in events:
             launched = ev in ctx.launched
             for m in places:
@@ -43,7 +43,7 @@ def event_location(words, spec):
     return run
 
 
-@rule("relation.location.built_in", triggers={"establish"},
+@rule("relation.location.built_in", naming=[PLACE, ZONE, ORGANIZATION], triggers={"establish"},
       requires=["mentions.Place", "mentions.Organization", "mentions.DevelopmentZone"], assigns=["facts.location"])
 def built_in(words, spec):
     """在X设立Y: a place or body set up at X is located there."""
@@ -54,7 +54,7 @@ def built_in(words, spec):
         text, s = ctx.text, view.sentence
         if "在" not in s.text:
             return
-        ms = ctx.named_here(view)
+        ms = view.mentions
         for m in AT.finditer(s.text):
             a = s.start + m.end()
             where = [p for p in ms if p.cls in (PLACE, ZONE, ORGANIZATION) and p.start == a]

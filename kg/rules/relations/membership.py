@@ -6,13 +6,12 @@ import re
 
 from kg.lexicon import alternation
 from kg.model import ALLIANCE, ENTERPRISE, GROUP, ORGANIZATION, PERSON
-from kg.rules.agents import alliance_here
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import rule
 from kg.rules.spans import clause_bounds
 
 
-@rule("relation.member_of.alliance_role", triggers={"elect"},
+@rule("relation.member_of.alliance_role", naming=[PERSON, ENTERPRISE, ORGANIZATION], triggers={"elect"},
       requires=["mentions.Alliance", "mentions.Person", "mentions.Enterprise", "mentions.Organization",
                 "focus_alliance"],
       assigns=["facts.memberOf", "facts.role"])
@@ -26,8 +25,8 @@ def alliance_role(words, spec):
 
     def run(ctx: Context, view: SentenceView) -> None:
         text = ctx.text
-        ms = ctx.named_here(view)
-        alliance = alliance_here(ctx, view) or ctx.focus_alliance
+        ms = view.mentions
+        alliance = ctx.focus_alliance  # named here, or last named
         may_be_elected = alliance is not None and elected.search(view.sentence.text) is not None
         if not may_be_elected and not any(m.cls == ALLIANCE for m in ms):
             return
@@ -51,7 +50,7 @@ def alliance_role(words, spec):
     return run
 
 
-@rule("relation.member_of.group_of_alliance", triggers={"include"},
+@rule("relation.member_of.group_of_alliance", naming=[GROUP], triggers={"include"},
       requires=["mentions.Alliance", "mentions.TalentGroup", "focus_alliance"], assigns=["facts.memberOf"])
 def group_of_alliance(words, spec):
     """A group named as members (成员单位16家), or counted in after the alliance (涵盖企业30家), belongs to
@@ -61,10 +60,10 @@ def group_of_alliance(words, spec):
     member_heads = words.member_head_suffixes
 
     def run(ctx: Context, view: SentenceView) -> None:
-        alliance = alliance_here(ctx, view) or ctx.focus_alliance
+        alliance = ctx.focus_alliance  # named here, or last named
         if alliance is None:
             return
-        for g in ctx.of_class(view, GROUP):
+        for g in view.of(GROUP):
             named_as_members = g.label.endswith(member_heads)
             counted_in = includes.search(ctx.text, clause_bounds(ctx, view, g.start)[0], g.start)
             if named_as_members or (counted_in and alliance.start < g.start):
@@ -73,7 +72,7 @@ def group_of_alliance(words, spec):
     return run
 
 
-@rule("relation.member_of.named_as_member", requires=["mentions.Alliance", "mentions.Enterprise",
+@rule("relation.member_of.named_as_member", naming=[ENTERPRISE, ORGANIZATION], requires=["mentions.Alliance", "mentions.Enterprise",
                                                       "mentions.Organization", "focus_alliance"],
       assigns=["facts.memberOf"])
 def named_as_member(words, spec):
@@ -82,10 +81,10 @@ def named_as_member(words, spec):
     member_heads = words.member_head_suffixes
 
     def run(ctx: Context, view: SentenceView) -> None:
-        alliance = alliance_here(ctx, view) or ctx.focus_alliance
+        alliance = ctx.focus_alliance  # named here, or last named
         if alliance is None:
             return
-        for m in ctx.of_class(view, ENTERPRISE) + ctx.of_class(view, ORGANIZATION):
+        for m in [*view.of(ENTERPRISE), *view.of(ORGANIZATION)]:
             if ctx.text.endswith(member_heads, view.sentence.start, m.start):
                 ctx.fact(m, "memberOf", alliance, view, rule_id)
 

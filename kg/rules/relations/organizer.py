@@ -34,14 +34,14 @@ def joint(words, spec):
 
     def organizers(ctx: Context, view: SentenceView, event: Mention, found: re.Match) -> None:
         a, b = view.sentence.start + found.start(1), view.sentence.start + found.end(1)
-        named = [m for m in ctx.named_here(view) if m.cls in AGENT_CLASSES and a <= m.start and m.end <= b]
+        named = [m for m in view.mentions if m.cls in AGENT_CLASSES and a <= m.start and m.end <= b]
         for agent in named:  # 云溪高新区管委会 organizes, not the 云溪高新区 inside its name
             if not any(o is not agent and o.start <= agent.start and agent.end <= o.end for o in named):
                 ctx.fact(event, "organizer", agent, view, rule_id)
 
     def run(ctx: Context, view: SentenceView) -> None:
         s, text = view.sentence, ctx.text
-        events = ctx.of_class(view, EVENT)
+        events = view.of(EVENT)
         for ev in events:
             found = joint_re.search(text[s.start:ev.start])
             if found:
@@ -59,7 +59,7 @@ ORGANIZER_OF_EVENT = {SENTENCE_SUBJECT: "relation.organizer.verb.sentence_subjec
                       PRINCIPAL_AGENT: "relation.organizer.verb.principal_agent"}
 
 
-@rule("relation.organizer.verb", triggers={"organize", "hold"},
+@rule("relation.organizer.verb", naming=[EVENT], triggers={"organize", "hold"},
       requires=["mentions.Event", "launched"] + list(AGENT_REQUIRES), assigns=["facts.organizer"],
       ids=ORGANIZER_OF_EVENT.values())
 def organizer_of_event(words, spec):
@@ -72,7 +72,7 @@ def organizer_of_event(words, spec):
 
     def run(ctx: Context, view: SentenceView) -> None:
         s, text = view.sentence, ctx.text
-        for ev in ctx.of_class(view, EVENT):
+        for ev in view.of(EVENT):
             start, end = clause_bounds(ctx, view, ev.start)
             after = text[ev.end:end]
             launched = ev in ctx.launched
@@ -93,7 +93,7 @@ ORGANIZER_OF_INITIATIVE = {SENTENCE_SUBJECT: "relation.organizer.initiative.sent
                            PRINCIPAL_AGENT: "relation.organizer.initiative.principal_agent"}
 
 
-@rule("relation.organizer.initiative", triggers={"organize"},
+@rule("relation.organizer.initiative", naming=[INITIATIVE, CAMPAIGN], triggers={"organize"},
       requires=["mentions.Initiative", "mentions.Campaign"] + list(AGENT_REQUIRES), assigns=["facts.organizer"],
       ids=ORGANIZER_OF_INITIATIVE.values())
 def organizer_of_initiative(words, spec):
@@ -103,7 +103,7 @@ def organizer_of_initiative(words, spec):
 
     def run(ctx: Context, view: SentenceView) -> None:
         s, text = view.sentence, ctx.text
-        for ini in ctx.of_class(view, INITIATIVE) + ctx.of_class(view, CAMPAIGN):
+        for ini in [*view.of(INITIATIVE), *view.of(CAMPAIGN)]:
             window = text[clause_bounds(ctx, view, ini.start)[0]:ini.start]
             strong = organize_re.search(window) is not None
             weak = "通过" in window and subject_of(ctx, view, ini.start) is not None

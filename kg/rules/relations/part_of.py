@@ -8,17 +8,17 @@ from kg.rules.context import Context, SentenceView
 from kg.rules.registry import rule
 
 
-@rule("relation.part_of.campaign", requires=["mentions.Event", "mentions.Campaign"], assigns=["facts.partOf"])
+@rule("relation.part_of.campaign", naming=[CAMPAIGN], requires=["mentions.Event", "mentions.Campaign"], assigns=["facts.partOf"])
 def part_of_campaign(words, spec):
     """An event is part of a campaign its name holds, or one named as 在<campaign>中 before it."""
     rule_id = spec.name
 
     def run(ctx: Context, view: SentenceView) -> None:
-        campaigns = ctx.of_class(view, CAMPAIGN)
+        campaigns = view.of(CAMPAIGN)
         if not campaigns:
             return
         text, s = ctx.text, view.sentence
-        for ev in ctx.of_class(view, EVENT):
+        for ev in view.of(EVENT):
             for camp in campaigns:
                 if ev.start <= camp.start and camp.end <= ev.end or re.search(
                         "在" + re.escape(text[camp.start:camp.end]) + "中", text[s.start:ev.start]):

@@ -6,7 +6,7 @@ import re
 from kg.lexicon import alternation
 from kg.model import ALLIANCE, ENTERPRISE, EVENT, GROUP, ORGANIZATION, PERSON, ZONE, Mention
 from kg.rules.context import Context, SentenceView
-from kg.rules.registry import rule
+from kg.rules.registry import Gated, rule
 from kg.rules.spans import clause_bounds
 
 # Between groups that together take part: 青年人才、技术骨干, 党员以及职工.
@@ -21,11 +21,13 @@ def event_in_focus(ctx: Context, view: SentenceView) -> tuple[Mention | None, li
     That is the longest event the sentence names (a visit made of 赴X is no named event),
     else the event in focus from before.
     """
-    named = [e for e in ctx.of_class(view, EVENT) if e not in ctx.visits]
+    named = view.of(EVENT)
+    if ctx.visits:
+        named = [e for e in named if e not in ctx.visits]
     return (max(named, key=lambda e: e.end - e.start) if named else ctx.focus_event), named
 
 
-@rule("relation.participant.group", triggers={"bring"}, requires=["mentions.Event", "mentions.TalentGroup"],
+@rule("relation.participant.group", naming=[EVENT], triggers={"bring"}, requires=["mentions.Event", "mentions.TalentGroup"],
       assigns=["facts.participant"])
 def groups_of_event(words, spec):
     """Groups named inside an event's name or chained right before it (青年人才、技术骨干…培训班), else a
@@ -55,10 +57,10 @@ def groups_of_event(words, spec):
         return [max(earlier, key=lambda g: g.end)] if earlier else []
 
     def run(ctx: Context, view: SentenceView) -> None:
-        events = ctx.of_class(view, EVENT)
+        events = view.of(EVENT)
         if not events:
             return
-        groups = ctx.of_class(view, GROUP)
+        groups = view.of(GROUP)
         for ev in events:
             for g in participants(ctx, view, ev, groups, events):
                 ctx.fact(ev, "participant", g, view, rule_id)
@@ -93,14 +95,14 @@ def attends(words, spec):
         return listed
 
     def run(ctx: Context, view: SentenceView) -> None:
-        focus, named = event_in_focus(ctx, view)
-        if focus is None:
-            return
         found = view.tokens_among(verbs)
         if not found:
             return
+        focus, named = event_in_focus(ctx, view)
+        if focus is None:
+            return
         refers = bool(event_references.search(view.sentence.text)) or bool(named)
-        ms = ctx.in_sentence(view)
+        ms = view.mentions
         for _, tok in found:
             attending = tok.word in attend
             if tok.word in speech and not refers:
@@ -122,7 +124,7 @@ def attends(words, spec):
                         continue  # a part of a longer name
                     ctx.fact(focus, "participant", m, view, rule_id)
 
-    return run
+    return Gated(run, verbs)
 
 
 @rule("relation.participant.led_group", triggers={"lead"},
@@ -141,8 +143,8 @@ def led_group(words, spec):
             return
         for _, tok in found:
             end = clause_bounds(ctx, view, tok.start)[1]
-            for g in ctx.of_class(view, GROUP):
+            for g in view.of(GROUP):
                 if g.start >= tok.end and g.end <= end:
                     ctx.fact(focus, "participant", g, view, rule_id)
 
-    return run
+    return Gated(run, lead)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kg.model import EVENT, GROUP, ORGANIZATION, PLACE, ZONE
 from kg.rules.context import Context, SentenceView
-from kg.rules.registry import rule
+from kg.rules.registry import Gated, rule
 from kg.rules.spans import clause_bounds
 
 
@@ -18,10 +18,10 @@ def visit(words, spec):
     motion = words.trigger(spec, "motion")
 
     def run(ctx: Context, view: SentenceView) -> None:
-        if ctx.of_class(view, EVENT):
+        if view.of(EVENT):
             return
         for _, tok in view.tokens_among(motion):
-            ms = ctx.named_here(view)
+            ms = view.mentions
             places = [m for m in ms if m.cls in (PLACE, ORGANIZATION, ZONE) and m.start >= tok.end
                       and m.start - tok.end <= 2]
             clause = clause_bounds(ctx, view, tok.start)
@@ -39,4 +39,4 @@ def visit(words, spec):
             ctx.focus_event = ev
             return
 
-    return run
+    return Gated(run, motion)
