@@ -18,11 +18,13 @@ from kg.lexicon import Lexicon, load_lexicon, zone_key
 from kg.model import Document
 from kg.rules import load_rules
 from kg.rules.context import ARTICLE_SUBJECT, Context
-from kg.rules.registry import DOCUMENT, EVERY_KIND, Gated, Rule, load_order, needed_signals, select
+from kg.rules.registry import (
+    DOCUMENT, EVERY_KIND, Gated, Rule, describe, load_order, needed_signals, select,
+)
 from kg.rules.words import Words
 from kg.segment import Segmenter, default_segmenter
 
-__all__ = ["ARTICLE_SUBJECT", "Extractor", "zone_key"]
+__all__ = ["ARTICLE_SUBJECT", "Extractor", "list_rules", "zone_key"]
 
 
 class Extractor:
@@ -51,6 +53,13 @@ class Extractor:
         doc.mentions = ctx.mentions
         doc.facts = ctx.facts
         return doc
+
+
+def list_rules(disable: Iterable[str] = (), order: Path | None = None) -> str:
+    """The rules in the order they run, with what each reads and makes (`kg build --list-rules`)."""
+    load_rules()
+    rules = load_order(order)
+    return describe(rules, select(rules, disable))
 
 
 def _plan(rules: list[Rule], words: Words) -> list[Callable[[Context], None]]:

@@ -1,7 +1,7 @@
 """What the rules share while they extract one document: the `Context`.
 
 One `Context` per document holds the text, a `SentenceView` of each sentence (its
-tokens), the mentions found so far (also indexed by sentence and class), the facts,
+tokens and the mentions found in it so far, also by class), all mentions, the facts,
 and the few pieces of state rules hand on to later rules (byline masks, the items of
 lists, places reached, people's titles, the principal agent, the alliance and event
 in focus). Rules receive it and add to it; nothing else carries state between them.
@@ -133,9 +133,8 @@ class Context:
         self.mentions = mentions
         for view in self.views:
             view.mentions, view.classes = [], {}
-        views = self.views
-        for m in mentions:
-            view = views[m.sentence]
+        for m in mentions:  # keep() without appending to self.mentions again
+            view = self.views[m.sentence]
             view.mentions.append(m)
             view.classes.setdefault(m.cls, []).append(m)
         self.attributes = {m: v for m, v in self.attributes.items() if kept.get((m.start, m.end, m.cls)) is m}

@@ -80,7 +80,8 @@ def rule(name: str, *, scope: str = SENTENCE, kinds: Iterable[str] = BODY, trigg
     def register(make: Callable) -> Callable:
         if name in REGISTRY:
             raise ValueError(f"rule {name} is registered twice")
-        summary = (make.__doc__ or "").strip().splitlines()[0] if make.__doc__ else ""
+        # the docstring's first paragraph says what the rule finds
+        summary = " ".join((make.__doc__ or "").strip().split("\n\n")[0].split())
         REGISTRY[name] = Rule(name, make, scope, tuple(kinds), frozenset(triggers), tuple(requires),
                               tuple(assigns), tuple(ids) if ids is not None else (name,), summary,
                               frozenset(naming))

@@ -26,12 +26,6 @@ HAN_WORD_2_TO_4 = re.compile(rf"[{CJK}]{{2,4}}")
 class Words:
     """The lexicon, with the sets and patterns shared between rules."""
 
-    def trigger(self, rule, signal: str) -> frozenset[str]:
-        """The verbs of a trigger signal, for a rule that declares it reads that signal."""
-        if signal not in rule.triggers:
-            raise ValueError(f"rule {rule.name} reads the signal {signal!r} but does not declare it")
-        return self.triggers[signal]
-
     def __init__(self, lexicon: Lexicon, segmenter: Segmenter):
         self.lex = lex = lexicon
         self.tags = segmenter.tags  # jieba's dictionary tags (and the domain words')
@@ -56,6 +50,12 @@ class Words:
         self.alliance_roles = alternation(lex.words("alliance_roles.txt"))
         self.number_before = alternation(lex.measures("qualifier-before"))  # 近, 约
         self.number_after = alternation(lex.measures("qualifier-after"))  # 余, 多
+
+    def trigger(self, rule, signal: str) -> frozenset[str]:
+        """The verbs of a trigger signal, for a rule that declares it reads that signal."""
+        if signal not in rule.triggers:
+            raise ValueError(f"rule {rule.name} reads the signal {signal!r} but does not declare it")
+        return self.triggers[signal]
 
     # Names by their suffix: each class's suffixes, as one pattern.
     @cached_property

@@ -15,8 +15,9 @@ LIST_TOTAL = re.compile(r"等|共(?!同)")
 NAMED = AGENT_CLASSES | {GROUP}
 
 
-def named_lists(ctx: Context, view: SentenceView) -> list[tuple[list[Mention], str, list[Mention]]]:
-    """(the mentions a list names, the text after it, the groups right after it) of each list of the sentence.
+def named_lists(ctx: Context, view: SentenceView) -> list[tuple[list[Mention], str, Mention | None]]:
+    """(the mentions a list names, the text after it, the first group right after it) of each list
+    of the sentence that names something.
 
     Worked out once per sentence for the three rules that read it.
     """
@@ -42,7 +43,7 @@ def _named_lists(ctx: Context, view: SentenceView, lists: list[list[tuple[int, i
         if run:
             end = items[-1][1]
             groups = [g for g in ms if g.cls == GROUP and g.start >= end and g.start - end <= 16]
-            yield run, text[end:s.end], groups
+            yield run, text[end:s.end], min(groups, key=lambda g: g.start) if groups else None
 
 
 def affiliation_pattern(words) -> re.Pattern:
@@ -50,37 +51,34 @@ def affiliation_pattern(words) -> re.Pattern:
     return re.compile(rf"(?:等)?(?:{NUMBER}(?:{words.number_after})?[家个])?(?:企业|公司|单位)?的")
 
 
-@rule("relation.affiliation.list", requires=["lists", "mentions.TalentGroup", "mentions.Enterprise",
-                                             "mentions.Organization"],
-      assigns=["facts.affiliation"])
+LIST_AND_GROUP = ["lists", "mentions.TalentGroup", "mentions.Enterprise", "mentions.Organization"]
+
+
+@rule("relation.affiliation.list", requires=LIST_AND_GROUP, assigns=["facts.affiliation"])
 def affiliation(words, spec):
     """来自A、B等企业的G: the group after a list and 的 comes from each item."""
     rule_id = spec.name
     affiliated = affiliation_pattern(words)
 
     def run(ctx: Context, view: SentenceView) -> None:
-        for run_, after, groups in named_lists(ctx, view):
-            if groups and affiliated.match(after):
-                group = min(groups, key=lambda g: g.start)
-                for m in run_:
+        for items, after, group in named_lists(ctx, view):
+            if group is not None and affiliated.match(after):
+                for m in items:
                     ctx.fact(group, "affiliation", m, view, rule_id)
 
     return run
 
 
-@rule("relation.member_of.list_total", requires=["lists", "mentions.TalentGroup", "mentions.Enterprise",
-                                                 "mentions.Organization"],
-      assigns=["facts.memberOf"])
+@rule("relation.member_of.list_total", requires=LIST_AND_GROUP, assigns=["facts.memberOf"])
 def list_total(words, spec):
-    """集结A、B共9家服务单位: each item of a list closed by 等/共 is a member of the group after it."""
+    """集结A、B共9家服务单位: each item of a list closed by 等/共 (and no 的) is a member of the group after it."""
     rule_id = spec.name
     affiliated = affiliation_pattern(words)
 
     def run(ctx: Context, view: SentenceView) -> None:
-        for run_, after, groups in named_lists(ctx, view):
-            if groups and not affiliated.match(after) and LIST_TOTAL.match(after):
-                group = min(groups, key=lambda g: g.start)
-                for m in run_:
+        for items, after, group in named_lists(ctx, view):
+            if group is not None and LIST_TOTAL.match(after) and not affiliated.match(after):
+                for m in items:
                     ctx.fact(m, "memberOf", group, view, rule_id)
 
     return run
@@ -97,9 +95,9 @@ def alliance_list(words, spec):
         alliance = alliance_here(ctx, view) if lists else None
         if alliance is None:
             return
-        for run_, _, _ in lists:
-            if len(run_) > 1 and all(m.cls == ENTERPRISE for m in run_):
-                for m in run_:
+        for items, _, _ in lists:
+            if len(items) > 1 and all(m.cls == ENTERPRISE for m in items):
+                for m in items:
                     ctx.fact(m, "memberOf", alliance, view, rule_id)
 
     return run

@@ -15,16 +15,20 @@ QUOTED_SPAN = re.compile(r"“[^”]*”")
 ATTENDING = (PERSON, ORGANIZATION, ENTERPRISE, ZONE, ALLIANCE, GROUP)
 
 
-def event_in_focus(ctx: Context, view: SentenceView) -> tuple[Mention | None, list[Mention]]:
-    """The event a sentence's attendance words refer to, and the events the sentence names.
+def focus_and_verbs(ctx: Context, view: SentenceView, verbs: frozenset[str]):
+    """(the event the sentence's verbs refer to, the events it names, the tokens of `verbs`), or None.
 
-    That is the longest event the sentence names (a visit made of 赴X is no named event),
-    else the event in focus from before.
+    The event is the longest one the sentence names (a visit made of 赴X is no named event),
+    else the event in focus from before; None when there is no event or none of the verbs.
     """
+    found = view.tokens_among(verbs)
+    if not found:
+        return None
     named = view.of(EVENT)
     if ctx.visits:
         named = [e for e in named if e not in ctx.visits]
-    return (max(named, key=lambda e: e.end - e.start) if named else ctx.focus_event), named
+    focus = max(named, key=lambda e: e.end - e.start) if named else ctx.focus_event
+    return None if focus is None else (focus, named, found)
 
 
 @rule("relation.participant.group", naming=[EVENT], triggers={"bring"}, requires=["mentions.Event", "mentions.TalentGroup"],
@@ -95,12 +99,10 @@ def attends(words, spec):
         return listed
 
     def run(ctx: Context, view: SentenceView) -> None:
-        found = view.tokens_among(verbs)
-        if not found:
+        here = focus_and_verbs(ctx, view, verbs)
+        if here is None:
             return
-        focus, named = event_in_focus(ctx, view)
-        if focus is None:
-            return
+        focus, named, found = here
         refers = bool(event_references.search(view.sentence.text)) or bool(named)
         ms = view.mentions
         for _, tok in found:
@@ -135,12 +137,10 @@ def led_group(words, spec):
     lead = words.trigger(spec, "lead")
 
     def run(ctx: Context, view: SentenceView) -> None:
-        found = view.tokens_among(lead)
-        if not found:
+        here = focus_and_verbs(ctx, view, lead)
+        if here is None:
             return
-        focus, _ = event_in_focus(ctx, view)
-        if focus is None:
-            return
+        focus, _, found = here
         for _, tok in found:
             end = clause_bounds(ctx, view, tok.start)[1]
             for g in view.of(GROUP):
