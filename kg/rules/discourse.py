@@ -34,7 +34,8 @@ def principal_agent(words, spec):
     return run
 
 
-@rule("discourse.focus_alliance", naming=[ALLIANCE], requires=["mentions.Alliance"], assigns=["focus_alliance"], ids=())
+@rule("discourse.focus_alliance", naming=[ALLIANCE],
+      requires=["mentions.Alliance"], assigns=["focus_alliance"], ids=())
 def focus_alliance(words, spec):
     """The longest alliance a sentence names is the alliance in focus until another is named."""
     def run(ctx: Context, view: SentenceView) -> None:

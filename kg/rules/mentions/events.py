@@ -97,12 +97,12 @@ def event_heads(words, spec):
     return run
 
 
-@rule("mention.event.launch", naming=[ALLIANCE], triggers={"launch"}, requires=["mentions.Alliance", "mentions.Event"],
+@rule("mention.event.launch", naming=[ALLIANCE], triggers={"launch"},
+      requires=["mentions.Alliance", "mentions.Event"],
       assigns=["mentions.Event", "launched"])
 def launch(words, spec):
     """An alliance founded on a day or at a place (X在Y揭牌成立) is an event: the ceremony."""
     rule_id = spec.name
-    words.trigger(spec, "launch")  # read through founded_gap and launch_verb
     gap, verb_re = words.founded_gap, words.launch_verb
 
     def run(ctx: Context, view: SentenceView) -> None:

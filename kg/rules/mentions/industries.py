@@ -10,7 +10,8 @@ from kg.rules.registry import rule
 from kg.rules.words import CJK
 
 
-@rule("mention.industry.in_alliance", naming=[ALLIANCE], requires=["tokens", "masks", "mentions.Alliance", "mentions.DevelopmentZone",
+@rule("mention.industry.in_alliance", naming=[ALLIANCE],
+      requires=["tokens", "masks", "mentions.Alliance", "mentions.DevelopmentZone",
                                                 "mentions.Place"],
       assigns=["mentions.Industry"])
 def in_alliance(words, spec):
@@ -37,7 +38,8 @@ def in_alliance(words, spec):
     return run
 
 
-@rule("mention.industry.focus", triggers={"focus"}, requires=["masks"], assigns=["mentions.Industry", "focus_industries"])
+@rule("mention.industry.focus", triggers={"focus"},
+      requires=["masks"], assigns=["mentions.Industry", "focus_industries"])
 def focus(words, spec):
     """The industry after a verb of focus: 聚焦生物医药产业, 深耕集成电路产业链."""
     rule_id = spec.name

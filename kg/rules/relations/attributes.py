@@ -25,7 +25,8 @@ def resolve_date(month: int, day: int, year: str | None, published: date | None)
     return None
 
 
-@rule("attribute.date", naming=[EVENT], requires=["mentions.Event"], assigns=["facts.date", "facts.endDate", "facts.dateText"])
+@rule("attribute.date", naming=[EVENT],
+      requires=["mentions.Event"], assigns=["facts.date", "facts.endDate", "facts.dateText"])
 def event_date(words, spec):
     """The first date of a sentence is the date of its events (a range gives an end date too); a date
     no year can be given for, or a relative one (日前, 近日), is kept as text."""

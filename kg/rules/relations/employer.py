@@ -10,7 +10,8 @@ from kg.rules.registry import rule
 from kg.rules.words import CJK
 
 
-@rule("relation.works_for.title", naming=[PERSON], requires=["titles", "mentions.DevelopmentZone", "mentions.Organization",
+@rule("relation.works_for.title", naming=[PERSON],
+      requires=["titles", "mentions.DevelopmentZone", "mentions.Organization",
                                             "mentions.Enterprise", "mentions.Alliance"],
       assigns=["facts.worksFor"])
 def works_for(words, spec):

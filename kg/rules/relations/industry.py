@@ -11,7 +11,8 @@ def alliances_holding(ms, industry: Mention) -> list[Mention]:
     return [a for a in ms if a.cls == ALLIANCE and a.start <= industry.start and industry.end <= a.end]
 
 
-@rule("relation.industry.alliance", naming=[INDUSTRY], requires=["mentions.Industry", "mentions.Alliance", "focus_industries"],
+@rule("relation.industry.alliance", naming=[INDUSTRY],
+      requires=["mentions.Industry", "mentions.Alliance", "focus_industries"],
       assigns=["facts.industry"])
 def of_alliance(words, spec):
     """An industry inside an alliance's name is that alliance's; an industry of focus (聚焦…产业) outside
@@ -33,7 +34,8 @@ def of_alliance(words, spec):
     return run
 
 
-@rule("relation.industry.focus", naming=[INDUSTRY], requires=["mentions.Industry", "focus_industries", *AGENT_REQUIRES],
+@rule("relation.industry.focus", naming=[INDUSTRY],
+      requires=["mentions.Industry", "focus_industries", *AGENT_REQUIRES],
       assigns=["facts.industry"])
 def of_zone(words, spec):
     """A zone that focuses on an industry (某高新区聚焦…产业), outside any alliance's name: its industry."""

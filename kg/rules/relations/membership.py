@@ -72,7 +72,8 @@ def group_of_alliance(words, spec):
     return run
 
 
-@rule("relation.member_of.named_as_member", naming=[ENTERPRISE, ORGANIZATION], requires=["mentions.Alliance", "mentions.Enterprise",
+@rule("relation.member_of.named_as_member", naming=[ENTERPRISE, ORGANIZATION],
+      requires=["mentions.Alliance", "mentions.Enterprise",
                                                       "mentions.Organization", "focus_alliance"],
       assigns=["facts.memberOf"])
 def named_as_member(words, spec):

@@ -8,7 +8,8 @@ from kg.rules.context import Context, SentenceView
 from kg.rules.registry import rule
 
 
-@rule("relation.part_of.campaign", naming=[CAMPAIGN], requires=["mentions.Event", "mentions.Campaign"], assigns=["facts.partOf"])
+@rule("relation.part_of.campaign", naming=[CAMPAIGN],
+      requires=["mentions.Event", "mentions.Campaign"], assigns=["facts.partOf"])
 def part_of_campaign(words, spec):
     """An event is part of a campaign its name holds, or one named as 在<campaign>中 before it."""
     rule_id = spec.name

@@ -31,7 +31,8 @@ def focus_and_verbs(ctx: Context, view: SentenceView, verbs: frozenset[str]):
     return None if focus is None else (focus, named, found)
 
 
-@rule("relation.participant.group", naming=[EVENT], triggers={"bring"}, requires=["mentions.Event", "mentions.TalentGroup"],
+@rule("relation.participant.group", naming=[EVENT], triggers={"bring"},
+      requires=["mentions.Event", "mentions.TalentGroup"],
       assigns=["facts.participant"])
 def groups_of_event(words, spec):
     """Groups named inside an event's name or chained right before it (青年人才、技术骨干…培训班), else a
