@@ -21,12 +21,18 @@ from kg.errors import KgError
 
 
 def run_build_command(args: argparse.Namespace) -> int:
+    if args.list_rules:
+        from kg.extract import list_rules
+
+        print(list_rules(args.disable or ()))
+        return 0
     from kg.outputs import write_build
     from kg.pipeline import build
 
     if args.jobs is not None and args.jobs < 1:
         raise KgError("--jobs must be at least 1")
-    result = build(args.inputs or [INPUT_DIR], publication_date=args.date, jobs=args.jobs)
+    result = build(args.inputs or [INPUT_DIR], publication_date=args.date, jobs=args.jobs,
+                   disable=args.disable or ())
     written = write_build(result, args.out)
     print(result.summary(written))
     if args.explain:
@@ -47,6 +53,11 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
                    help="worker processes for extraction (default: one per core; used from 16 articles up)")
     p.add_argument("--explain", action="store_true",
                    help="print every statement with the rule and the evidence sentence")
+    p.add_argument("--disable", action="append", metavar="RULE",
+                   help="switch an extraction rule off, or a group of them by prefix (relation.participant, "
+                   "mention.); repeatable")
+    p.add_argument("--list-rules", action="store_true",
+                   help="print the extraction rules in the order they run, with what each reads and makes, and exit")
 
 
 def _graph_or_store(p: argparse.ArgumentParser, verb: str) -> None:

@@ -147,11 +147,14 @@ def default_jobs() -> int:
 
 
 def build(inputs: Iterable[Path | str], publication_date: str | date | None = None,
-          jobs: int | None = None) -> BuildResult:
+          jobs: int | None = None, disable: Iterable[str] = ()) -> BuildResult:
     """Run the whole pipeline over files and folders of articles.
 
     `jobs` worker processes extract articles in parallel (default: one per core).
+    `disable` switches extraction rules off by name or group (see `kg.extract.Extractor`).
     """
     when = parse_date(publication_date)
-    docs, resolved = extract_and_resolve(read_inputs(inputs), when, jobs=default_jobs() if jobs is None else jobs)
+    extractor = Extractor(disable=disable)
+    docs, resolved = extract_and_resolve(read_inputs(inputs), when, extractor,
+                                         jobs=default_jobs() if jobs is None else jobs)
     return BuildResult(documents=docs, resolved=resolved, quads=to_quads(docs, resolved))

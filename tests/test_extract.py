@@ -355,7 +355,7 @@ def test_byline_names_are_not_read_by_other_rules(extractor):
     doc = run(extractor, "青川经开区举办人才工作座谈会\n(记者 林晓东 通讯员 周一鸣)\n"
                          "6月18日,青川经开区召开人才工作座谈会,区内企业代表参加会议。\n")
     byline = [m for m in doc.mentions if m.label in ("林晓东", "周一鸣")]
-    assert {m.rule for m in byline} == {"byline.author", "byline.contributor"}
+    assert {m.rule for m in byline} == {"mention.byline"}
 
 
 def test_no_rule_knows_a_name(extractor):
@@ -501,7 +501,7 @@ def test_industries_listed_before_their_head_are_not_companies_or_members(extrac
 
 
 def test_tokens_among_finds_whole_tokens_in_order(extractor):
-    from kg.extract import SentenceView
+    from kg.rules.context import SentenceView
     from kg.model import Sentence
 
     text = "代表们参加座谈会,随后参加培训,参加者很多。"
@@ -519,7 +519,7 @@ def test_tokens_among_finds_whole_tokens_in_order(extractor):
 def test_outermost_keeps_exactly_the_mentions_inside_no_longer_one():
     import random
 
-    from kg.extract import outermost
+    from kg.rules.spans import outermost
 
     rng = random.Random(3)
     for _ in range(300):

@@ -1,0 +1,57 @@
+"""What the article is about beyond one sentence: its principal agent, the alliance and the event in focus.
+
+Discourse defaults are explicit: an event or initiative whose sentence names no agent is
+credited to the principal agent (the development zone the article reports on), and words
+such as 联盟 or 仪式上 refer to the alliance or event last named.
+"""
+from __future__ import annotations
+
+from kg.lexicon import zone_key
+from kg.model import ALLIANCE, EVENT, ORGANIZATION, ZONE
+from kg.rules.agents import alliance_here
+from kg.rules.context import Context, SentenceView
+from kg.rules.registry import DOCUMENT, rule
+
+
+@rule("discourse.principal_agent", scope=DOCUMENT,
+      requires=["mentions.DevelopmentZone", "mentions.Organization", "mentions.Alliance"],
+      assigns=["principal_agent"], ids=())
+def principal_agent(words, spec):
+    """The agent the article reports on: its most named development zone (else organisation or alliance)."""
+    lex = words.lex
+
+    def run(ctx: Context) -> None:
+        for classes in ((ZONE,), (ORGANIZATION, ALLIANCE)):
+            counts: dict[str, list] = {}
+            for m in ctx.mentions:
+                if m.cls in classes and m.label not in lex.generic_references:
+                    counts.setdefault(zone_key(m.label, lex), []).append(m)
+            if counts:
+                best = max(counts.values(), key=lambda ms: (len(ms), -ms[0].start))
+                ctx.principal = max(best, key=lambda m: (len(m.label), -m.start))
+                return
+
+    return run
+
+
+@rule("discourse.focus_alliance", naming=[ALLIANCE],
+      requires=["mentions.Alliance"], assigns=["focus_alliance"], ids=())
+def focus_alliance(words, spec):
+    """The longest alliance a sentence names is the alliance in focus until another is named."""
+    def run(ctx: Context, view: SentenceView) -> None:
+        alliance = alliance_here(ctx, view)
+        if alliance is not None:
+            ctx.focus_alliance = alliance
+
+    return run
+
+
+@rule("discourse.focus_event", naming=[EVENT], requires=["mentions.Event"], assigns=["focus_event"], ids=())
+def focus_event(words, spec):
+    """The longest event a sentence names is the event in focus until another is named (会上, 仪式上)."""
+    def run(ctx: Context, view: SentenceView) -> None:
+        events = view.of(EVENT)
+        if events:
+            ctx.focus_event = max(events, key=lambda e: e.end - e.start)
+
+    return run

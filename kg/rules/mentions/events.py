@@ -1,0 +1,124 @@
+"""Events: a name ending in an event noun (座谈会, 培训班, 仪式), and a founding told as a ceremony."""
+from __future__ import annotations
+
+import re
+
+from kg.lexicon import alternation
+from kg.model import ALLIANCE, EVENT, GROUP
+from kg.normalize import clean_label
+from kg.rules.context import Context, SentenceView
+from kg.rules.registry import rule
+from kg.rules.words import CLAUSE_BREAK, CLOSE_QUOTES, DATE, OPEN_QUOTES
+
+NAME_BREAK_TAGS = frozenset({"v", "p", "c", "uj", "ul", "m", "q", "r", "d", "t", "ad", "l", "i"})
+
+
+@rule("mention.event.head", triggers={"organize", "attend", "motion"},
+      requires=["tokens", "masks", "mentions.TalentGroup"], assigns=["mentions.Event"])
+def event_heads(words, spec):
+    """An event noun and the words before it that name the event (人才工作座谈会, “青春建功”系列活动)."""
+    rule_id = spec.name
+    lex = words.lex
+    generic_modifiers = frozenset(lex.words("event_generic_modifiers.txt"))
+    # every place an event head starts, overlapping: in 人才工作会议 both 工作会 and 会议 are tried
+    heads_at = re.compile(f"(?=({alternation(lex.event_heads)}))")
+    # words an event's name does not reach back over: 组织|…培训班, 参加|…座谈会
+    stops = (words.trigger(spec, "organize") | words.trigger(spec, "attend") | words.trigger(spec, "motion")
+             | lex.boundaries)
+    triggers, boundaries = words.all_triggers, words.boundaries
+
+    def extend_left(ctx: Context, view: SentenceView, head: int, group_ends: set[int]) -> int:
+        tokens = view.tokens
+        start = tokens[head].start
+        in_quote = False
+        for i in range(head - 1, -1, -1):
+            tok = tokens[i]
+            if tok.word in CLOSE_QUOTES and tok.word != '"':
+                in_quote = True
+            elif tok.word in OPEN_QUOTES and tok.word != '"':
+                in_quote = False
+            elif not in_quote:
+                # “…”实践活动, “…”首批发放仪式: what follows a quoted name belongs to the event's name
+                after_quote = i > 0 and (tokens[i - 1].word in CLOSE_QUOTES or (
+                    tokens[i - 1].tag == "m" and i > 1 and tokens[i - 2].word in CLOSE_QUOTES))
+                quoted_compound = (tok.tag == "v" and after_quote) or (
+                    tok.tag == "m" and i > 0 and tokens[i - 1].word in CLOSE_QUOTES and tokens[i + 1].tag == "v")
+                # 科技创新大会: a noun + verb compound names what the event is about
+                noun_verb = (tok.tag == "v" and i > 0 and tokens[i - 1].tag in ("n", "nz", "j", "vn")
+                             and tok.word not in triggers and tok.word not in boundaries
+                             and tokens[i - 1].word not in triggers and tokens[i + 1].tag != "v")
+                if quoted_compound or noun_verb or tok.word in generic_modifiers:
+                    pass  # “青春建功”系列活动: kept in the name, generic only alone
+                elif tok.word in CLAUSE_BREAK or tok.word == "、" or tok.word in boundaries \
+                        or (tok.word in stops and not (tok.word in ("启动", "揭牌") and tok.tag != "v")) \
+                        or tok.tag in NAME_BREAK_TAGS and tok.word != "暨":
+                    break
+                if tok.end in group_ends and i + 1 < len(tokens) and tokens[i + 1].word in OPEN_QUOTES:
+                    break  # 组织青年人才“…”主题学习: the group takes part, it is not the name
+            if tokens[head].end - tok.start > 40:
+                break
+            start = tok.start
+        text = ctx.text
+        if text[start] == "暨":  # the first half of a joint name was cut off: keep the second
+            start += 1
+        i = 0 if start == tokens[0].start else view.ends.get(start, head) + 1  # the token starting at `start`
+        while i < head and tokens[i].tag in ("vn", "v") and not tokens[i].word.startswith("启动"):
+            start = tokens[i].end  # 策划党建活动 → 党建活动
+            i += 1
+        while text[start] in CLOSE_QUOTES:
+            start += 1
+        return start
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        s, text = view.sentence, ctx.text
+        group_ends = None
+        seen_ends = set()
+        for m in heads_at.finditer(s.text):
+            head_word = m.group(1)
+            end = s.start + m.start() + len(head_word)
+            if end in seen_ends:
+                continue  # 成立大会, then 大会: the longest head ending here decides
+            seen_ends.add(end)
+            head = view.ends.get(end)
+            if head is None or view.tokens[head].word[: -len(head_word)] in triggers:
+                continue  # 出席会议: a verb phrase, not an event name
+            nxt = view.tokens[head + 1] if head + 1 < len(view.tokens) else None
+            if nxt is not None and nxt.tag in ("n", "vn") and nxt.word not in boundaries:
+                continue  # 活动室, 培训基地: the head modifies another noun
+            if group_ends is None:
+                group_ends = {g.end for g in view.mentions if g.cls == GROUP}
+            start = extend_left(ctx, view, head, group_ends)
+            label = clean_label(text[start:end])
+            modifier = label[: len(label) - len(head_word)]
+            if len(modifier) < 2 or modifier in generic_modifiers:
+                continue
+            ctx.add(start, end, EVENT, view, rule_id, subclass=lex.event_heads.get(head_word) or None)
+
+    return run
+
+
+@rule("mention.event.launch", naming=[ALLIANCE], triggers={"launch"},
+      requires=["mentions.Alliance", "mentions.Event"],
+      assigns=["mentions.Event", "launched"])
+def launch(words, spec):
+    """An alliance founded on a day or at a place (X在Y揭牌成立) is an event: the ceremony."""
+    rule_id = spec.name
+    gap, verb_re = words.founded_gap, words.launch_verb
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        alliances = view.of(ALLIANCE)
+        s = view.sentence
+        if not alliances or s.kind != "body" or view.of(EVENT):
+            return
+        for alliance in alliances:
+            between = gap.match(ctx.text, alliance.end)
+            verb = verb_re.match(ctx.text, between.end()) if between else None
+            if verb is None or not (DATE.search(s.text) or "在" in between.group()):
+                continue
+            event = ctx.add(verb.start(), verb.end(), EVENT, view, rule_id,
+                            label=alliance.label + verb.group(), subclass="CeremonyEvent")
+            if event is not None:
+                ctx.launched.add(event)
+            return
+
+    return run

@@ -1,0 +1,71 @@
+"""Talent groups: a category of people (青年人才, 党建指导员, 成员单位) with its count (50余名)."""
+from __future__ import annotations
+
+import re
+
+from kg.lexicon import alternation
+from kg.model import AGENT_CLASSES, GROUP
+from kg.normalize import clean_label
+from kg.numbers import parse_count
+from kg.rules.context import Context, SentenceView
+from kg.rules.registry import rule
+from kg.rules.spans import STOP_TAGS, extend_name_left
+from kg.rules.words import CLAUSE_BREAK, CLOSE_QUOTES, NUMBER
+
+DIGIT = re.compile(r"\d")
+
+
+@rule("mention.group", requires=["tokens", "masks", "mentions.DevelopmentZone", "mentions.Organization",
+                                 "mentions.Enterprise", "mentions.Alliance"],
+      assigns=["mentions.TalentGroup", "facts.count", "facts.countQualifier", "facts.countUnit"])
+def groups(words, spec):
+    """A talent category and the words before it (20名党建指导员), with its count, qualifier and unit."""
+    rule_id = spec.name
+    lex = words.lex
+    group_re = re.compile(alternation(lex.group_heads))
+    units = alternation(lex.measures("unit"))
+    count_before = re.compile(rf"(?P<q>{words.number_before})?(?P<n>{NUMBER})(?P<q2>{words.number_after})?"
+                              rf"(?P<unit>{units})$")
+    count_after = re.compile(rf"^(?P<n>{NUMBER})(?P<q2>{words.number_after})?(?P<unit>{units})")
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        s, text = view.sentence, ctx.text
+        for m in group_re.finditer(s.text):
+            end = s.start + m.end()
+            head = view.ends.get(end)
+            if head is None or (view.tokens[head].word != m.group() and view.tokens[head].tag in ("v", "vn", "l", "i")):
+                continue  # 发展党员: a verb phrase, not a group
+            nxt = view.tokens[head + 1] if head + 1 < len(view.tokens) else None
+            if nxt is not None and not (nxt.tag in STOP_TAGS or nxt.tag == "v" or nxt.word in CLAUSE_BREAK
+                                        or nxt.word in "、“”" or nxt.word in words.boundaries
+                                        or DIGIT.match(nxt.word) or nxt.word in words.all_triggers
+                                        or (nxt.word in lex.event_heads and "“" not in s.text[:m.start()][-12:])):
+                continue  # 人才工作, 专家智囊: the head modifies another noun
+            start = extend_name_left(ctx, view, head, limit=12)
+            if m.group() in words.role_tails and any(
+                    o.end == s.start + m.start() and o.cls in AGENT_CLASSES for o in view.mentions):
+                continue  # 江南银行代表: people speaking for an organisation
+            count = count_before.search(text[max(s.start, start - 8):start])
+            trailing = count_after.match(text[end:s.end])
+            label = clean_label(text[start:end])
+            if len(label) <= 2 and not (count or trailing):
+                continue  # 人才, 成员 alone name no group
+            if count:
+                start -= len(count.group())
+            if text[end:end + 1] in CLOSE_QUOTES and "“" in text[start:end]:
+                end += 1  # “青年突击队”: the name closes its quote
+            mention = ctx.add(start, end, GROUP, view, rule_id, label=text[start:end])
+            if mention is None:
+                continue
+            found = count or trailing
+            if found:
+                value = parse_count(found.group("n"))
+                if value is not None:
+                    qualifier = (found.groupdict().get("q") or "") + (found.group("q2") or "")
+                    span = (mention.start, end + (trailing.end() if trailing and not count else 0))
+                    ctx.attribute(mention, "count", value, span, rule_id)
+                    if qualifier:
+                        ctx.attribute(mention, "countQualifier", qualifier, span, rule_id)
+                    ctx.attribute(mention, "countUnit", found.group("unit"), span, rule_id)
+
+    return run

@@ -1,0 +1,1 @@
+"""Rules that find facts: relations between the mentions of a sentence, and attributes."""

@@ -1,0 +1,92 @@
+"""Who belongs to an alliance: people and companies elected to its chairs, groups of its members,
+members named as such."""
+from __future__ import annotations
+
+import re
+
+from kg.lexicon import alternation
+from kg.model import ALLIANCE, ENTERPRISE, GROUP, ORGANIZATION, PERSON
+from kg.rules.context import Context, SentenceView
+from kg.rules.registry import rule
+from kg.rules.spans import clause_bounds
+
+
+@rule("relation.member_of.alliance_role", naming=[PERSON, ENTERPRISE, ORGANIZATION], triggers={"elect"},
+      requires=["mentions.Alliance", "mentions.Person", "mentions.Enterprise", "mentions.Organization",
+                "focus_alliance"],
+      assigns=["facts.memberOf", "facts.role"])
+def alliance_role(words, spec):
+    """Elected to an alliance's chair (当选首任理事长, 选举X为联盟主席), or named before the alliance and its
+    role (X任某联盟秘书长): a member, with that role."""
+    rule_id = spec.name
+    elect = words.trigger(spec, "elect")
+    elected = re.compile(rf"(?:{alternation(elect)})(?:首任|首届|第一届|新一届|该联盟|联盟)*({words.alliance_roles})")
+    role_after = re.compile(f"({words.alliance_roles}|成员)")
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        text = ctx.text
+        ms = view.mentions
+        alliance = ctx.focus_alliance  # named here, or last named
+        may_be_elected = alliance is not None and elected.search(view.sentence.text) is not None
+        if not may_be_elected and not any(m.cls == ALLIANCE for m in ms):
+            return
+        for person in [m for m in ms if m.cls in (PERSON, ENTERPRISE, ORGANIZATION)]:
+            end = clause_bounds(ctx, view, person.start)[1]
+            chair = elected.match(text[person.end:end]) if may_be_elected else None
+            if chair and alliance is not None and alliance is not person:
+                ctx.fact(person, "memberOf", alliance, view, rule_id)
+                ctx.fact(person, "role", chair.group(1), view, rule_id, (person.start, person.end + chair.end()))
+                continue
+            if person.cls != PERSON:
+                continue
+            for named in ms:
+                if named.cls == ALLIANCE and person.end <= named.start < end:
+                    role = role_after.match(text, named.end)
+                    if role:
+                        ctx.fact(person, "memberOf", named, view, rule_id)
+                        ctx.fact(person, "role", role.group(1), view, rule_id,
+                                 (person.start, named.end + len(role.group(1))))
+
+    return run
+
+
+@rule("relation.member_of.group_of_alliance", naming=[GROUP], triggers={"include"},
+      requires=["mentions.Alliance", "mentions.TalentGroup", "focus_alliance"], assigns=["facts.memberOf"])
+def group_of_alliance(words, spec):
+    """A group named as members (成员单位16家), or counted in after the alliance (涵盖企业30家), belongs to
+    the alliance in focus."""
+    rule_id = spec.name
+    includes = re.compile(alternation(words.trigger(spec, "include")))
+    member_heads = words.member_head_suffixes
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        alliance = ctx.focus_alliance  # named here, or last named
+        if alliance is None:
+            return
+        for g in view.of(GROUP):
+            named_as_members = g.label.endswith(member_heads)
+            counted_in = includes.search(ctx.text, clause_bounds(ctx, view, g.start)[0], g.start)
+            if named_as_members or (counted_in and alliance.start < g.start):
+                ctx.fact(g, "memberOf", alliance, view, rule_id)
+
+    return run
+
+
+@rule("relation.member_of.named_as_member", naming=[ENTERPRISE, ORGANIZATION],
+      requires=["mentions.Alliance", "mentions.Enterprise",
+                                                      "mentions.Organization", "focus_alliance"],
+      assigns=["facts.memberOf"])
+def named_as_member(words, spec):
+    """联盟成员单位澜江云谷芯片股份有限公司: a company or body named right after the word for members."""
+    rule_id = spec.name
+    member_heads = words.member_head_suffixes
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        alliance = ctx.focus_alliance  # named here, or last named
+        if alliance is None:
+            return
+        for m in [*view.of(ENTERPRISE), *view.of(ORGANIZATION)]:
+            if ctx.text.endswith(member_heads, view.sentence.start, m.start):
+                ctx.fact(m, "memberOf", alliance, view, rule_id)
+
+    return run

@@ -1,0 +1,115 @@
+"""Who organises an event, an initiative or a campaign."""
+from __future__ import annotations
+
+import re
+
+from kg.lexicon import alternation
+from kg.model import AGENT_CLASSES, ALLIANCE, CAMPAIGN, EVENT, INITIATIVE, Mention
+from kg.rules.agents import AGENT_REQUIRES, PRINCIPAL_AGENT, SENTENCE_SUBJECT, agent_for, subject_of
+from kg.rules.context import Context, SentenceView
+from kg.rules.registry import rule
+from kg.rules.spans import clause_bounds
+from kg.rules.words import CJK
+
+
+def joint_organizers_pattern(lex) -> re.Pattern:
+    """由A和B共同举办: the organizers stand between 由 and the verb."""
+    kinds = lex.mapping("joint_organizers.tsv")
+    adverbs = alternation(w for w, k in kinds.items() if k == "adverb")
+    verbs = alternation(w for w, k in kinds.items() if k == "verb")
+    return re.compile(rf"由(.+?)(?:{adverbs})?(?:{verbs})")
+
+
+@rule("relation.organizer.joint", requires=["mentions.Event", "focus_event"] + list(AGENT_REQUIRES[:4]),
+      assigns=["facts.organizer"])
+def joint(words, spec):
+    """由A、B共同主办: each agent named between 由 and the verb organises the event (or the event in focus,
+    named again: 本次大赛由A、B联合主办)."""
+    rule_id = spec.name
+    lex = words.lex
+    joint_re = joint_organizers_pattern(lex)
+    # 本次大赛, 此次活动: the event in focus, named again
+    event_again = re.compile(rf"(?:{alternation(lex.words('event_demonstratives.txt'))})"
+                             rf"[{CJK}]{{0,4}}(?:{alternation(lex.event_heads)})$")
+
+    def organizers(ctx: Context, view: SentenceView, event: Mention, found: re.Match) -> None:
+        a, b = view.sentence.start + found.start(1), view.sentence.start + found.end(1)
+        named = [m for m in view.mentions if m.cls in AGENT_CLASSES and a <= m.start and m.end <= b]
+        for agent in named:  # 云溪高新区管委会 organizes, not the 云溪高新区 inside its name
+            if not any(o is not agent and o.start <= agent.start and agent.end <= o.end for o in named):
+                ctx.fact(event, "organizer", agent, view, rule_id)
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        s, text = view.sentence, ctx.text
+        events = view.of(EVENT)
+        for ev in events:
+            found = joint_re.search(text[s.start:ev.start])
+            if found:
+                organizers(ctx, view, ev, found)
+        if not events and ctx.focus_event is not None:
+            found = joint_re.search(s.text)
+            if found and event_again.search(s.text, clause_bounds(ctx, view, s.start + found.start())[0] - s.start,
+                                            found.start()):
+                organizers(ctx, view, ctx.focus_event, found)
+
+    return run
+
+
+ORGANIZER_OF_EVENT = {SENTENCE_SUBJECT: "relation.organizer.verb.sentence_subject",
+                      PRINCIPAL_AGENT: "relation.organizer.verb.principal_agent"}
+
+
+@rule("relation.organizer.verb", naming=[EVENT], triggers={"organize", "hold"},
+      requires=["mentions.Event", "launched"] + list(AGENT_REQUIRES), assigns=["facts.organizer"],
+      ids=ORGANIZER_OF_EVENT.values())
+def organizer_of_event(words, spec):
+    """An event organised (组织/召开…) or held (在…举行) has the clause's agent as organiser
+    (else the principal agent); organisers named jointly are left to relation.organizer.joint."""
+    organize_re = re.compile(alternation(words.trigger(spec, "organize")))
+    held = re.compile(alternation(words.trigger(spec, "hold")))
+    held_somewhere = re.compile(rf"[在于][^,。]{{1,20}}({held.pattern})")  # 在会议中心举行
+    joint_re = joint_organizers_pattern(words.lex)
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        s, text = view.sentence, ctx.text
+        for ev in view.of(EVENT):
+            start, end = clause_bounds(ctx, view, ev.start)
+            after = text[ev.end:end]
+            launched = ev in ctx.launched
+            organized = (launched or organize_re.search(text[start:ev.start])
+                         or held_somewhere.match(after) or held.match(after))
+            if not organized or joint_re.search(text[s.start:ev.start]):
+                continue
+            agent, how = agent_for(ctx, view, ev.start)
+            if launched and agent is not None and agent.cls == ALLIANCE:
+                agent, how = ctx.principal, PRINCIPAL_AGENT  # the alliance does not found itself
+            if agent is not None:
+                ctx.fact(ev, "organizer", agent, view, ORGANIZER_OF_EVENT[how])
+
+    return run
+
+
+ORGANIZER_OF_INITIATIVE = {SENTENCE_SUBJECT: "relation.organizer.initiative.sentence_subject",
+                           PRINCIPAL_AGENT: "relation.organizer.initiative.principal_agent"}
+
+
+@rule("relation.organizer.initiative", naming=[INITIATIVE, CAMPAIGN], triggers={"organize"},
+      requires=["mentions.Initiative", "mentions.Campaign"] + list(AGENT_REQUIRES), assigns=["facts.organizer"],
+      ids=ORGANIZER_OF_INITIATIVE.values())
+def organizer_of_initiative(words, spec):
+    """An initiative or campaign that is launched (开展/实施…), used (通过…), or in the headline has the
+    clause's agent as organiser (else the principal agent)."""
+    organize_re = re.compile(alternation(words.trigger(spec, "organize")))
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        s, text = view.sentence, ctx.text
+        for ini in [*view.of(INITIATIVE), *view.of(CAMPAIGN)]:
+            window = text[clause_bounds(ctx, view, ini.start)[0]:ini.start]
+            strong = organize_re.search(window) is not None
+            weak = "通过" in window and subject_of(ctx, view, ini.start) is not None
+            if strong or weak or s.kind == "headline":
+                agent, how = agent_for(ctx, view, ini.start)
+                if agent is not None:
+                    ctx.fact(ini, "organizer", agent, view, ORGANIZER_OF_INITIATIVE[how])
+
+    return run

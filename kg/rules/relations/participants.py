@@ -1,0 +1,151 @@
+"""Who takes part in an event: groups named with it, people and bodies who attend or speak, groups led there."""
+from __future__ import annotations
+
+import re
+
+from kg.lexicon import alternation
+from kg.model import ALLIANCE, ENTERPRISE, EVENT, GROUP, ORGANIZATION, PERSON, ZONE, Mention
+from kg.rules.context import Context, SentenceView
+from kg.rules.registry import Gated, rule
+from kg.rules.spans import clause_bounds
+
+# Between groups that together take part: 青年人才、技术骨干, 党员以及职工.
+GROUP_CHAIN_GAP = re.compile(r"[“”\s]*|(?:、|以及|和|及|与)[^,;:。、“”]{0,6}")
+QUOTED_SPAN = re.compile(r"“[^”]*”")
+ATTENDING = (PERSON, ORGANIZATION, ENTERPRISE, ZONE, ALLIANCE, GROUP)
+
+
+def focus_and_verbs(ctx: Context, view: SentenceView, verbs: frozenset[str]):
+    """(the event the sentence's verbs refer to, the events it names, the tokens of `verbs`), or None.
+
+    The event is the longest one the sentence names (a visit made of 赴X is no named event),
+    else the event in focus from before; None when there is no event or none of the verbs.
+    """
+    found = view.tokens_among(verbs)
+    if not found:
+        return None
+    named = view.of(EVENT)
+    if ctx.visits:
+        named = [e for e in named if e not in ctx.visits]
+    focus = max(named, key=lambda e: e.end - e.start) if named else ctx.focus_event
+    return None if focus is None else (focus, named, found)
+
+
+@rule("relation.participant.group", naming=[EVENT], triggers={"bring"},
+      requires=["mentions.Event", "mentions.TalentGroup"],
+      assigns=["facts.participant"])
+def groups_of_event(words, spec):
+    """Groups named inside an event's name or chained right before it (青年人才、技术骨干…培训班), else a
+    group brought along earlier in the sentence (组织…人才赴…,开展…活动)."""
+    rule_id = spec.name
+    brings = re.compile(alternation(words.trigger(spec, "bring")))
+
+    def participants(ctx: Context, view: SentenceView, ev: Mention, groups: list[Mention],
+                     events: list[Mention]) -> list[Mention]:
+        text = ctx.text
+        inside = [g for g in groups if ev.start <= g.start and g.end <= ev.end]
+        chain = []
+        pos = anchor = min([g.start for g in inside] + [ev.start])
+        for g in sorted((g for g in groups if g.end <= anchor), key=lambda g: -g.end):
+            gap = text[g.end:pos]
+            if GROUP_CHAIN_GAP.fullmatch(gap) or (not chain and QUOTED_SPAN.fullmatch(gap)):
+                chain.append(g)
+                pos = g.start
+            else:
+                break
+        if inside or chain:
+            return inside + chain
+        # a group founded or sent there (组建…队伍, 选派…指导员) does not take part
+        earlier = [g for g in groups if g.end <= ev.start
+                   and not any(g.start < e.end <= ev.start for e in events if e is not ev)
+                   and brings.search(text[clause_bounds(ctx, view, g.start)[0]:g.start])]
+        return [max(earlier, key=lambda g: g.end)] if earlier else []
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        events = view.of(EVENT)
+        if not events:
+            return
+        groups = view.of(GROUP)
+        for ev in events:
+            for g in participants(ctx, view, ev, groups, events):
+                ctx.fact(ev, "participant", g, view, rule_id)
+
+    return run
+
+
+@rule("relation.participant.attends", triggers={"attend"},
+      requires=["mentions.Event", "visits", "focus_event"] + [f"mentions.{c}" for c in ATTENDING],
+      assigns=["facts.participant"])
+def attends(words, spec):
+    """People and bodies before a verb of attending (出席, 参加) take part in the event in focus; so do
+    speakers (说, 表示) where the sentence names an event or refers to one (会上)."""
+    rule_id = spec.name
+    lex = words.lex
+    attend = words.trigger(spec, "attend")
+    speech = frozenset(lex.words("speech_verbs.txt"))
+    verbs = attend | speech
+    event_references = re.compile(alternation(lex.words("event_references.txt")))
+
+    def listed_before(ctx: Context, view: SentenceView, clause_start: int, ms: list[Mention]) -> list[Mention]:
+        """People named one per clause, with their titles and no verb, before the clause at `clause_start`."""
+        listed = []
+        pos = clause_start
+        while pos - 2 >= view.sentence.start and ctx.text[pos - 1] == ",":
+            a, b = clause_bounds(ctx, view, pos - 2)
+            last = [m for m in ms if m.cls == PERSON and m.end == b]
+            if not last or any(t.tag == "v" for t in view.tokens if a <= t.start < b):
+                break
+            listed.append(last[0])
+            pos = a
+        return listed
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        here = focus_and_verbs(ctx, view, verbs)
+        if here is None:
+            return
+        focus, named, found = here
+        refers = bool(event_references.search(view.sentence.text)) or bool(named)
+        ms = view.mentions
+        for _, tok in found:
+            attending = tok.word in attend
+            if tok.word in speech and not refers:
+                continue
+            start = clause_bounds(ctx, view, tok.start)[0]
+            people = [m for m in ms if m.cls == PERSON and start <= m.start and m.end <= tok.start]
+            if attending and people:  # 书记A,主任B,委员C出席会议: everyone listed before the verb
+                listed = listed_before(ctx, view, start, ms)
+                people += listed
+                start = min([start] + [m.start for m in listed])
+            for m in people or ms:
+                if m.cls in ATTENDING and start <= m.start and m.end <= tok.start \
+                        and not (focus.start <= m.start and m.end <= focus.end) and m is not focus:
+                    if m.cls == GROUP and not attending:
+                        continue
+                    if any(o.start <= m.start and m.end <= o.end and o is not m
+                           and o.cls in (PERSON, ORGANIZATION, ENTERPRISE, ALLIANCE)
+                           and o.start >= start and o.end <= tok.start for o in ms):
+                        continue  # a part of a longer name
+                    ctx.fact(focus, "participant", m, view, rule_id)
+
+    return Gated(run, verbs)
+
+
+@rule("relation.participant.led_group", triggers={"lead"},
+      requires=["mentions.Event", "mentions.TalentGroup", "visits", "focus_event"], assigns=["facts.participant"])
+def led_group(words, spec):
+    """A group someone leads (带领…青年人才) takes part in the event in focus."""
+    rule_id = spec.name
+    lead = words.trigger(spec, "lead")
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        here = focus_and_verbs(ctx, view, lead)
+        if here is None:
+            return
+        focus, _, found = here
+        for _, tok in found:
+            end = clause_bounds(ctx, view, tok.start)[1]
+            for g in view.of(GROUP):
+                if g.start >= tok.end and g.end <= end:
+                    ctx.fact(focus, "participant", g, view, rule_id)
+
+    return Gated(run, lead)
