@@ -19,10 +19,8 @@ from kg.rules.context import Context, SentenceView
 from kg.rules.registry import DOCUMENT, rule
 from kg.rules.mentions.places import QUALIFIED_NAME
 from kg.rules.spans import NAME_CHARACTER
-from kg.rules.words import CJK, CLOSE_QUOTES, HAN_WORD, OPEN_QUOTES
+from kg.rules.words import CLOSE_QUOTES, HAN_WORD, OPEN_QUOTES, PERSON_NAME
 
-# A person's name: two to four Han characters, or a transliteration with its dot (阿卜杜·热合曼).
-PERSON_NAME = re.compile(rf"[{CJK}]{{2,4}}|[{CJK}]{{1,8}}·[{CJK}]{{1,8}}")
 # LAC's tags of the words a company's name is made of.
 NAME_TAGS = frozenset({"ORG", "PER", "LOC", "nz", "n"})
 # jieba's tags of function words, which no name holds.
