@@ -21,9 +21,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 
-from kg.model import Document, Entity, Statement
+from kg.model import ArticleRecord, Document, Entity, MentionKey, SentenceSpan, Statement
 from kg.resolve import Resolved, article_key
-from kg.store import rdflib_quads
+from kg.store import ENTITIES_GRAPH, rdflib_quads
 from kg.vocab import KG, PREFIXES, RESOURCE, bind_prefixes
 
 # Characters an IRI may not hold (RFC 3987) or that would confuse a reader; the
@@ -102,7 +102,7 @@ _INTEGER, _DECIMAL, _DATE = (ox.NamedNode(str(t)) for t in (XSD.integer, XSD.dec
 
 
 def to_quads(docs: list[Document], resolved: Resolved) -> list[ox.Quad]:
-    """Every article's triples in its named graph: entities, relations, attributes and provenance.
+    """Every article's named graph, then the entities' graph (see `article_quads`, `entity_quads`).
 
     Built as pyoxigraph terms (created in Rust, a fraction of the cost of rdflib's),
     which the Turtle writer and the store take as they are.
@@ -111,61 +111,92 @@ def to_quads(docs: list[Document], resolved: Resolved) -> list[ox.Quad]:
     by_article: dict[str, list[Statement]] = {}
     for st in resolved.statements:
         by_article.setdefault(st.article_id, []).append(st)
-    mentioned: dict[str, set[str]] = {}
-    for key, ms in resolved.mentions.items():
-        for article_id, _ in ms:
-            mentioned.setdefault(article_id, set()).add(key)
     quads: list[ox.Quad] = []
     for doc in docs:
-        article = terms.iri(article_key(doc.article_id))
-
-        def add(s, p, o, graph=article):
-            quads.append(ox.Quad(s, p, o, graph))
-
-        _article(add, terms, doc, article)
-        sentences = _sentences(add, terms, doc, article)
-        for key in sorted(mentioned.get(doc.article_id, ())):
-            _entity(add, terms, resolved.entities[key], article)
-        for st in by_article.get(doc.article_id, []):
-            _statement(add, terms, st, article, sentences)
+        record = article_record(doc, resolved.mention_keys.get(doc.article_id, []), by_article.get(doc.article_id, []))
+        quads.extend(article_quads(record, terms))
+    quads.extend(entity_quads(resolved.entities.values(), terms))
     return quads
 
 
-def _article(add, terms: _Terms, doc: Document, article: ox.NamedNode) -> None:
-    add(article, _TYPE, terms.kg("Article"))
-    add(article, _LABEL, zh(doc.headline or doc.article_id))
-    if doc.headline:
-        add(article, terms.kg("headline"), zh(doc.headline))
-    add(article, terms.kg("sourceFile"), ox.Literal(doc.path.name))
-    if doc.publication_date:
-        add(article, terms.kg("datePublished"), ox_literal(doc.publication_date))
-
-
-def _sentences(add, terms: _Terms, doc: Document, article: ox.NamedNode) -> dict[int, ox.NamedNode]:
-    nodes = {}
-    prefix = article_key(doc.article_id)
+def article_record(doc: Document, mentions: list[MentionKey], statements: list[Statement]) -> ArticleRecord:
+    """The compact share of one extracted and keyed article (see ArticleRecord)."""
+    sentences = []
     for s in doc.sentences:
-        node = terms.iri(f"{prefix}/s{s.index}")
         a, b = doc.norm.to_original(s.start, s.end)
+        sentences.append(SentenceSpan(s.index, a, b, doc.norm.original[a:b]))
+    return ArticleRecord(article_id=doc.article_id, source_name=doc.path.name, headline=doc.headline,
+                         publication_date=doc.publication_date, sentences=sentences, mentions=mentions,
+                         statements=statements)
+
+
+def article_quads(record: ArticleRecord, terms: _Terms | None = None) -> list[ox.Quad]:
+    """One article's named graph `kgr:article/<id>`: the article, its sentences, what it
+    mentions, and every statement it makes with its provenance.
+
+    Nothing in it depends on another article, so an article's graph changes only when
+    the article does; what does depend on all of them (the entities' labels) is in
+    `entity_quads`.
+    """
+    terms = terms or _Terms()
+    article = terms.iri(article_key(record.article_id))
+    quads: list[ox.Quad] = []
+
+    def add(s, p, o):
+        quads.append(ox.Quad(s, p, o, article))
+
+    add(article, _TYPE, terms.kg("Article"))
+    add(article, _LABEL, zh(record.headline or record.article_id))
+    if record.headline:
+        add(article, terms.kg("headline"), zh(record.headline))
+    add(article, terms.kg("sourceFile"), ox.Literal(record.source_name))
+    if record.publication_date:
+        add(article, terms.kg("datePublished"), ox_literal(record.publication_date))
+    sentences = {}
+    prefix = article_key(record.article_id)
+    for s in record.sentences:
+        node = terms.iri(f"{prefix}/s{s.index}")
         add(node, _TYPE, terms.kg("Sentence"))
         add(node, terms.kg("article"), article)
         add(node, terms.kg("index"), ox_literal(s.index))
-        add(node, terms.kg("text"), zh(doc.norm.original[a:b]))
-        add(node, terms.kg("startOffset"), ox_literal(a))
-        add(node, terms.kg("endOffset"), ox_literal(b))
-        nodes[s.index] = node
-    return nodes
+        add(node, terms.kg("text"), zh(s.text))
+        add(node, terms.kg("startOffset"), ox_literal(s.start))
+        add(node, terms.kg("endOffset"), ox_literal(s.end))
+        sentences[s.index] = node
+    mentioned_in = terms.kg("mentionedIn")
+    for key in record.entity_keys:
+        add(terms.iri(key), mentioned_in, article)
+    for st in record.statements:
+        _statement(add, terms, st, article, sentences)
+    return quads
 
 
-def _entity(add, terms: _Terms, entity: Entity, article: ox.NamedNode) -> None:
-    node = terms.iri(entity.key)
-    add(node, _TYPE, terms.kg(entity.cls))
-    if entity.subclass:
-        add(node, _TYPE, terms.kg(entity.subclass))
-    add(node, _LABEL, zh(entity.label))
-    for alt in entity.alt_labels:
-        add(node, _ALT_LABEL, zh(alt))
-    add(node, terms.kg("mentionedIn"), article)
+def entity_quads(entities: Iterable[Entity], terms: _Terms | None = None) -> list[ox.Quad]:
+    """Each entity's class, label and aliases, in the graph `<https://w3id.org/kg-news/entities>`.
+
+    They are chosen by majority over every article that names the entity, so they live
+    apart from the article graphs: a new article can change them without touching the
+    graph of any other article.
+    """
+    terms = terms or _Terms()
+    quads: list[ox.Quad] = []
+    for entity in entities:
+        node = terms.iri(entity.key)
+        quads.append(ox.Quad(node, _TYPE, terms.kg(entity.cls), ENTITIES_GRAPH))
+        if entity.subclass:
+            quads.append(ox.Quad(node, _TYPE, terms.kg(entity.subclass), ENTITIES_GRAPH))
+        quads.append(ox.Quad(node, _LABEL, zh(entity.label), ENTITIES_GRAPH))
+        for alt in entity.alt_labels:
+            quads.append(ox.Quad(node, _ALT_LABEL, zh(alt), ENTITIES_GRAPH))
+    return quads
+
+
+def article_own(quad: ox.Quad) -> bool:
+    """Whether a quad of an article graph is about the article itself, its sentences or its
+    assertions: such a triple is in no other article's graph."""
+    graph = quad.graph_name.value
+    subject = quad.subject.value
+    return subject == graph or subject.startswith(graph + "/")
 
 
 def _statement(add, terms: _Terms, st: Statement, article: ox.NamedNode,

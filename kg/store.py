@@ -51,8 +51,11 @@ PREFIX_MAP: dict[str, str] = {prefix: str(ns) for prefix, ns in PREFIXES.items()
 
 ONTOLOGY_GRAPH = ox.NamedNode(str(ONTOLOGY_IRI))
 
+#: The entities' classes, labels and aliases, chosen over all articles (kg.rdf.entity_quads).
+ENTITIES_GRAPH = ox.NamedNode("https://w3id.org/kg-news/entities")
+
 #: Named graphs of a store that are not articles.
-NON_ARTICLE_GRAPHS = frozenset({ONTOLOGY_GRAPH, SUMMARY_GRAPH})
+NON_ARTICLE_GRAPHS = frozenset({ONTOLOGY_GRAPH, SUMMARY_GRAPH, ENTITIES_GRAPH})
 
 #: The N-Quads copy of the whole store, inside the store folder.
 SNAPSHOT_NAME = "snapshot.nq"
