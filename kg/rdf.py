@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 from datetime import date
 from urllib.parse import quote
@@ -33,7 +34,14 @@ _IRI_UNSAFE = re.compile(r'[ "<>{}|\\^`#?%\[\]\x00-\x1f]')
 
 def iri(key: str) -> URIRef:
     """The resource IRI for an entity key such as `enterprise/青禾医药`."""
-    return URIRef(str(RESOURCE) + _IRI_UNSAFE.sub(lambda m: quote(m.group(), safe=""), key))
+    return URIRef(iri_text(key))
+
+
+def iri_text(key: str) -> str:
+    return _RESOURCE + _IRI_UNSAFE.sub(lambda m: quote(m.group(), safe=""), key)
+
+
+_RESOURCE = str(RESOURCE)
 
 
 def literal(value) -> Literal:
@@ -52,13 +60,13 @@ def class_iri(local: str) -> URIRef:
     return getattr(KG, local)
 
 
-def _assertion_iri(article_id: str, *parts) -> URIRef:
+def _assertion_iri(article_id: str, *parts) -> str:
     digest = hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
-    return iri(f"{article_key(article_id)}/a/{digest}")
+    return f"<{iri_text(f'{article_key(article_id)}/a/{digest}')}>"  # one per statement: not cached
 
 
 class _Terms:
-    """pyoxigraph terms for the graph, with IRIs cached (entity keys repeat across statements)."""
+    """pyoxigraph terms, with IRIs cached (entity keys repeat)."""
 
     def __init__(self) -> None:
         self._iris: dict[str, ox.NamedNode] = {}
@@ -77,19 +85,6 @@ class _Terms:
         return node
 
 
-def ox_literal(value) -> ox.Literal:
-    """`literal(value)` as a pyoxigraph literal."""
-    if isinstance(value, bool):
-        return ox.Literal(str(value))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=_INTEGER)
-    if isinstance(value, float):
-        return ox.Literal(str(literal(value)), datatype=_DECIMAL)
-    if isinstance(value, date):
-        return ox.Literal(value.isoformat(), datatype=_DATE)
-    return ox.Literal(str(value))
-
-
 def zh(text: str) -> ox.Literal:
     return ox.Literal(text, language="zh")
 
@@ -97,8 +92,6 @@ def zh(text: str) -> ox.Literal:
 _TYPE = ox.NamedNode(str(RDF.type))
 _LABEL = ox.NamedNode(str(RDFS.label))
 _ALT_LABEL = ox.NamedNode(str(SKOS.altLabel))
-_SUBJECT, _PREDICATE, _OBJECT = (ox.NamedNode(str(t)) for t in (RDF.subject, RDF.predicate, RDF.object))
-_INTEGER, _DECIMAL, _DATE = (ox.NamedNode(str(t)) for t in (XSD.integer, XSD.decimal, XSD.date))
 
 
 def to_quads(docs: list[Document], resolved: Resolved) -> list[ox.Quad]:
@@ -114,7 +107,7 @@ def to_quads(docs: list[Document], resolved: Resolved) -> list[ox.Quad]:
     quads: list[ox.Quad] = []
     for doc in docs:
         record = article_record(doc, resolved.mention_keys.get(doc.article_id, []), by_article.get(doc.article_id, []))
-        quads.extend(article_quads(record, terms))
+        quads.extend(article_quads(record))
     quads.extend(entity_quads(resolved.entities.values(), terms))
     return quads
 
@@ -130,45 +123,108 @@ def article_record(doc: Document, mentions: list[MentionKey], statements: list[S
                          statements=statements)
 
 
-def article_quads(record: ArticleRecord, terms: _Terms | None = None) -> list[ox.Quad]:
-    """One article's named graph `kgr:article/<id>`: the article, its sentences, what it
-    mentions, and every statement it makes with its provenance.
+def article_quads(record: ArticleRecord) -> list[ox.Quad]:
+    """One article's named graph `kgr:article/<id>` as quads (see `article_ntriples`)."""
+    graph = ox.NamedNode(str(iri(article_key(record.article_id))))
+    own, shared = article_ntriples(record)
+    return [ox.Quad(t.subject, t.predicate, t.object, graph)
+            for t in ox.parse((own + shared).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)]
 
-    Nothing in it depends on another article, so an article's graph changes only when
-    the article does; what does depend on all of them (the entities' labels) is in
-    `entity_quads`.
+
+def article_ntriples(record: ArticleRecord) -> tuple[str, str]:
+    """One article's named graph as N-Triples: (its own triples, its shared ones).
+
+    The graph holds the article, its sentences, what it mentions, and every statement
+    it makes with its provenance. Nothing in it depends on another article, so an
+    article's graph changes only when the article does; what does depend on all of them
+    (the entities' labels) is in `entity_quads`.
+
+    `own` are the triples about the article, its sentences and its assertions, which no
+    other article can state; `shared` the rest (about entities, which other articles
+    may state too). The text is written here directly rather than through term objects:
+    on a corpus this is the bulk of a build's triples, and formatting them costs a
+    fifth of making a pyoxigraph term for each.
     """
-    terms = terms or _Terms()
-    article = terms.iri(article_key(record.article_id))
-    quads: list[ox.Quad] = []
-
-    def add(s, p, o):
-        quads.append(ox.Quad(s, p, o, article))
-
-    add(article, _TYPE, terms.kg("Article"))
-    add(article, _LABEL, zh(record.headline or record.article_id))
+    article = _nt_iri(article_key(record.article_id))
+    own: list[str] = []
+    shared: list[str] = []
+    kg = _NT_KG
+    own.append(f"{article} {_NT_TYPE} {kg['Article']} .\n")
+    own.append(f"{article} {_NT_LABEL} {_nt_zh(record.headline or record.article_id)} .\n")
     if record.headline:
-        add(article, terms.kg("headline"), zh(record.headline))
-    add(article, terms.kg("sourceFile"), ox.Literal(record.source_name))
+        own.append(f"{article} {kg['headline']} {_nt_zh(record.headline)} .\n")
+    own.append(f"{article} {kg['sourceFile']} {_nt_literal(record.source_name)} .\n")
     if record.publication_date:
-        add(article, terms.kg("datePublished"), ox_literal(record.publication_date))
-    sentences = {}
+        own.append(f"{article} {kg['datePublished']} {_nt_literal(record.publication_date)} .\n")
     prefix = article_key(record.article_id)
+    sentences = {}
     for s in record.sentences:
-        node = terms.iri(f"{prefix}/s{s.index}")
-        add(node, _TYPE, terms.kg("Sentence"))
-        add(node, terms.kg("article"), article)
-        add(node, terms.kg("index"), ox_literal(s.index))
-        add(node, terms.kg("text"), zh(s.text))
-        add(node, terms.kg("startOffset"), ox_literal(s.start))
-        add(node, terms.kg("endOffset"), ox_literal(s.end))
-        sentences[s.index] = node
-    mentioned_in = terms.kg("mentionedIn")
+        node = sentences[s.index] = _nt_iri(f"{prefix}/s{s.index}")
+        own.append(f"{node} {_NT_TYPE} {kg['Sentence']} .\n{node} {kg['article']} {article} .\n"
+                   f"{node} {kg['index']} {_nt_literal(s.index)} .\n{node} {kg['text']} {_nt_zh(s.text)} .\n"
+                   f"{node} {kg['startOffset']} {_nt_literal(s.start)} .\n"
+                   f"{node} {kg['endOffset']} {_nt_literal(s.end)} .\n")
     for key in record.entity_keys:
-        add(terms.iri(key), mentioned_in, article)
+        shared.append(f"{_nt_iri(key)} {kg['mentionedIn']} {article} .\n")
     for st in record.statements:
-        _statement(add, terms, st, article, sentences)
-    return quads
+        subject = _nt_iri(st.subject)
+        if st.predicate == "type":
+            predicate, obj = _NT_TYPE, kg[st.obj]
+        else:
+            predicate = kg[st.predicate]
+            obj = _nt_iri(st.obj) if st.is_relation else _nt_literal(st.obj)
+        (own if subject == article else shared).append(f"{subject} {predicate} {obj} .\n")
+        node = _assertion_iri(st.article_id, st.subject, st.predicate, st.obj, st.start, st.end, st.rule)
+        own.append(f"{node} {_NT_TYPE} {kg['Assertion']} .\n{node} {_NT_SUBJECT} {subject} .\n"
+                   f"{node} {_NT_PREDICATE} {predicate} .\n{node} {_NT_OBJECT} {obj} .\n"
+                   f"{node} {kg['article']} {article} .\n")
+        if st.sentence in sentences:
+            own.append(f"{node} {kg['sentence']} {sentences[st.sentence]} .\n")
+        own.append(f"{node} {kg['startOffset']} {_nt_literal(st.start)} .\n"
+                   f"{node} {kg['endOffset']} {_nt_literal(st.end)} .\n"
+                   f"{node} {kg['rule']} {_nt_literal(st.rule)} .\n")
+    return "".join(own), "".join(shared)
+
+
+class _KgTerms(dict):
+    """`<kg:local>` in N-Triples form; a misspelt term fails here (KG is a closed namespace)."""
+
+    def __missing__(self, local: str) -> str:
+        text = self[local] = f"<{getattr(KG, local)}>"
+        return text
+
+
+_NT_KG = _KgTerms()
+_NT_TYPE, _NT_LABEL = f"<{RDF.type}>", f"<{RDFS.label}>"
+_NT_SUBJECT, _NT_PREDICATE, _NT_OBJECT = f"<{RDF.subject}>", f"<{RDF.predicate}>", f"<{RDF.object}>"
+_NT_INTEGER, _NT_DECIMAL, _NT_DATE = f"<{XSD.integer}>", f"<{XSD.decimal}>", f"<{XSD.date}>"
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+@lru_cache(maxsize=100_000)
+def _nt_iri(key: str) -> str:
+    return f"<{iri_text(key)}>"
+
+
+def _nt_string(text: str) -> str:
+    return '"' + text.translate(_NT_ESCAPES) + '"'
+
+
+def _nt_zh(text: str) -> str:
+    return _nt_string(text) + "@zh"
+
+
+def _nt_literal(value) -> str:
+    """`literal(value)` in N-Triples form."""
+    if isinstance(value, bool):
+        return _nt_string(str(value))
+    if isinstance(value, int):
+        return f'"{value}"^^{_NT_INTEGER}'
+    if isinstance(value, float):
+        return f'"{literal(value)}"^^{_NT_DECIMAL}'
+    if isinstance(value, date):
+        return f'"{value.isoformat()}"^^{_NT_DATE}'
+    return _nt_string(str(value))
 
 
 def entity_quads(entities: Iterable[Entity], terms: _Terms | None = None) -> list[ox.Quad]:
@@ -189,37 +245,6 @@ def entity_quads(entities: Iterable[Entity], terms: _Terms | None = None) -> lis
         for alt in entity.alt_labels:
             quads.append(ox.Quad(node, _ALT_LABEL, zh(alt), ENTITIES_GRAPH))
     return quads
-
-
-def article_own(quad: ox.Quad) -> bool:
-    """Whether a quad of an article graph is about the article itself, its sentences or its
-    assertions: such a triple is in no other article's graph."""
-    graph = quad.graph_name.value
-    subject = quad.subject.value
-    return subject == graph or subject.startswith(graph + "/")
-
-
-def _statement(add, terms: _Terms, st: Statement, article: ox.NamedNode,
-               sentences: dict[int, ox.NamedNode]) -> None:
-    subject = terms.iri(st.subject)
-    if st.predicate == "type":
-        predicate, obj = _TYPE, terms.kg(st.obj)
-    else:
-        predicate = terms.kg(st.predicate)
-        obj = terms.iri(st.obj) if st.is_relation else ox_literal(st.obj)
-    add(subject, predicate, obj)
-    node = ox.NamedNode(str(_assertion_iri(st.article_id, st.subject, st.predicate, st.obj, st.start, st.end,
-                                           st.rule)))
-    add(node, _TYPE, terms.kg("Assertion"))
-    add(node, _SUBJECT, subject)
-    add(node, _PREDICATE, predicate)
-    add(node, _OBJECT, obj)
-    add(node, terms.kg("article"), article)
-    if st.sentence in sentences:
-        add(node, terms.kg("sentence"), sentences[st.sentence])
-    add(node, terms.kg("startOffset"), ox_literal(st.start))
-    add(node, terms.kg("endOffset"), ox_literal(st.end))
-    add(node, terms.kg("rule"), ox.Literal(st.rule))
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:

@@ -1,0 +1,150 @@
+"""One article's work, a pure function of the article: read → extract → key → its graph.
+
+`process_article` is what runs in a worker process (or on a Dask worker): it needs
+nothing but the article and the installed package, and returns an `ArticleOutput`
+small enough to send back: the article's compact record (kg.model.ArticleRecord,
+what cross-article resolution needs) and its named graph serialized twice over:
+
+- `own`: Turtle (without prefix lines) of the triples about the article itself, its
+  sentences and its assertions; no other article can state any of them;
+- `shared`: N-Triples of the rest, triples about entities (their classes as this
+  article states them, relations, attributes, `kg:mentionedIn`), which other
+  articles may state too.
+
+Both are bytes written by Oxigraph, so the parent only concatenates them: into the
+store's bulk loader, and into graph.ttl (where `shared` lines are de-duplicated).
+An article whose extraction fails comes back with `error` set instead, so one bad
+article is reported and skipped rather than stopping a build.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.model import ArticleRecord, MentionKey, SentenceSpan, Statement
+from kg.reader import SourceText, read_source
+from kg.store import PREFIX_MAP
+
+#: The prefix lines of a Turtle file made of `turtle_body` parts.
+TURTLE_HEADER: bytes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIX_MAP.items()).encode("utf-8")
+
+
+@dataclass
+class ArticleInput:
+    """An article to process: its id in the build, its path, and its text when the worker
+    cannot read the path itself (on another machine of a Dask cluster)."""
+
+    article_id: str
+    path: Path
+    source: SourceText | None = None
+
+
+@dataclass
+class ArticleOutput:
+    article_id: str
+    record: ArticleRecord | None = None
+    own: bytes = b""
+    shared: bytes = b""
+    quad_count: int = 0  # the quads of its named graph
+    error: str | None = None  # one line: why the article could not be processed
+
+
+_tools = None
+
+
+def tools():
+    """The extractor and resolver of this process, made once (their dictionaries take a second)."""
+    global _tools
+    if _tools is None:
+        from kg.extract import Extractor
+        from kg.resolve import Resolver
+
+        _tools = (Extractor(), Resolver())
+    return _tools
+
+
+def process_article(item: ArticleInput, publication_date: date | None = None) -> ArticleOutput:
+    """Extract one article and serialize its graph; any failure is returned, not raised."""
+    try:
+        return _process(item, publication_date)
+    except Exception as exc:  # one article must not stop a build of thousands: report it
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return ArticleOutput(item.article_id, error=f"{type(exc).__name__}: {reason}"[:500])
+
+
+def _process(item: ArticleInput, publication_date: date | None) -> ArticleOutput:
+    from dataclasses import replace
+
+    from kg.pipeline import make_document
+    from kg.rdf import article_record
+
+    extractor, resolver = tools()
+    source = item.source if item.source is not None else read_source(item.path)
+    source = replace(source, article_id=item.article_id)
+    doc = extractor(make_document(source, publication_date))
+    keys = resolver.article_keys(doc)
+    record = article_record(doc, resolver.mention_keys(doc, keys), resolver.article_statements(doc, keys))
+    return output_of(record)
+
+
+def output_of(record: ArticleRecord) -> ArticleOutput:
+    """The article's graph as the parent wants it: its own triples as Turtle, the rest as N-Triples."""
+    from kg.rdf import article_ntriples
+
+    own, shared = article_ntriples(record)
+    # lenient: our own output, from checked terms; no need to validate every IRI again
+    triples = ox.parse(own.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    return ArticleOutput(record.article_id, record, turtle_body(triples), shared.encode("utf-8"),
+                         own.count("\n") + shared.count("\n"))
+
+
+def turtle_body(triples) -> bytes:
+    """Turtle for `triples` without its prefix lines (TURTLE_HEADER declares them once per file)."""
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
+    # Oxigraph writes the prefix lines first; whatever their order, the body starts after them
+    end = 0
+    while text.startswith(b"@prefix ", end):
+        end = text.index(b"\n", end) + 1
+    return text[end:]
+
+
+# ---------------------------------------------------------------- records as JSON (kg extract / kg load)
+
+def record_to_json(record: ArticleRecord) -> str:
+    """The record as one line of JSON (dates and typed values tagged)."""
+    return json.dumps({
+        "id": record.article_id, "source": record.source_name, "headline": record.headline,
+        "date": record.publication_date.isoformat() if record.publication_date else None,
+        "sentences": [list(s) for s in record.sentences],
+        "mentions": [list(m) for m in record.mentions],
+        "statements": [[*st[:2], _value_to_json(st.obj), *st[3:]] for st in record.statements],
+    }, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_from_json(text: str) -> ArticleRecord:
+    data = json.loads(text)
+    return ArticleRecord(
+        article_id=data["id"], source_name=data["source"], headline=data["headline"],
+        publication_date=date.fromisoformat(data["date"]) if data["date"] else None,
+        sentences=[SentenceSpan(*s) for s in data["sentences"]],
+        mentions=[MentionKey(*m) for m in data["mentions"]],
+        statements=[Statement(st[0], st[1], _value_from_json(st[2]), *st[3:]) for st in data["statements"]],
+    )
+
+
+def _value_to_json(value):
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, float):
+        return {"decimal": value}
+    return value
+
+
+def _value_from_json(value):
+    if isinstance(value, dict):
+        return date.fromisoformat(value["date"]) if "date" in value else float(value["decimal"])
+    return value
