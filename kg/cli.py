@@ -13,26 +13,32 @@ import sys
 from pathlib import Path
 
 from kg.defaults import (
-    EXPORT_FORMAT_ALIASES, EXPORT_FORMATS, INPUT_DIR, OUT_DIR, QUERY_FORMATS, SERVE_HOST, SERVE_MAX_RESULTS,
-    SERVE_PORT, SERVE_TIMEOUT, SERVE_WORKERS, STATS_SEED,
+    EXPORT_FORMAT_ALIASES, EXPORT_FORMATS, INPUT_DIR, OUT_DIR, QUERY_FORMATS, SCHEDULER_ENV, SERVE_HOST,
+    SERVE_MAX_RESULTS, SERVE_PORT, SERVE_TIMEOUT, SERVE_WORKERS, STATS_SEED,
 )
 from kg.errors import KgError
 
 
 def run_build_command(args: argparse.Namespace) -> int:
-    from kg.outputs import write_build
-    from kg.pipeline import build
+    import os
+
+    from kg.builder import build_output
+    from kg.pipeline import parse_date
 
     if args.jobs is not None and args.jobs < 1:
         raise KgError("--jobs must be at least 1")
-    result = build(args.inputs or [INPUT_DIR], publication_date=args.date, jobs=args.jobs)
-    written = write_build(result, args.out)
-    print(result.summary(written))
+    inputs = args.inputs or [INPUT_DIR]
+    when = parse_date(args.date)
+    report = build_output(inputs, args.out, when, jobs=args.jobs, quiet=args.quiet,
+                          scheduler=args.scheduler or os.environ.get(SCHEDULER_ENV) or None)
+    if not args.quiet:
+        print(report.summary())
     if args.explain:
         from kg.explain import explain_text
+        from kg.pipeline import build
 
-        print(explain_text(result))
-    return 0
+        print(explain_text(build(inputs, publication_date=when, jobs=args.jobs)))
+    return 1 if report.failed else 0
 
 
 def add_build_arguments(p: argparse.ArgumentParser) -> None:
@@ -46,6 +52,11 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
                    help="worker processes for extraction (default: one per core; used from 16 articles up)")
     p.add_argument("--explain", action="store_true",
                    help="print every statement with the rule and the evidence sentence")
+    p.add_argument("--quiet", action="store_true",
+                   help="print nothing but errors (no progress, no summary)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help=f"send extraction to the Dask cluster at ADDRESS, e.g. tcp://HOST:8786 "
+                   f"(default: ${SCHEDULER_ENV}; none: worker processes on this machine)")
 
 
 def _graph_or_store(p: argparse.ArgumentParser, verb: str) -> None:

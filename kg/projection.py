@@ -264,3 +264,14 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
                 evidence=_sorted_evidence(evidence.get((subject, predicate, obj), [])),
             )
     return nxg
+
+
+def page_graph(store_path) -> Graph:
+    """The part of the built store that the page and GraphML show, as an rdflib graph: the
+    merge of the article graphs (the store's default graph)."""
+    import pyoxigraph as ox
+
+    from kg.rdf import to_rdflib
+
+    store = ox.Store.read_only(str(store_path))
+    return to_rdflib(q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))

@@ -65,42 +65,12 @@ def _assertion_iri(article_id: str, *parts) -> str:
     return f"<{iri_text(f'{article_key(article_id)}/a/{digest}')}>"  # one per statement: not cached
 
 
-class _Terms:
-    """pyoxigraph terms, with IRIs cached (entity keys repeat)."""
-
-    def __init__(self) -> None:
-        self._iris: dict[str, ox.NamedNode] = {}
-        self._kg: dict[str, ox.NamedNode] = {}
-
-    def iri(self, key: str) -> ox.NamedNode:
-        node = self._iris.get(key)
-        if node is None:
-            node = self._iris[key] = ox.NamedNode(str(iri(key)))
-        return node
-
-    def kg(self, local: str) -> ox.NamedNode:
-        node = self._kg.get(local)
-        if node is None:
-            node = self._kg[local] = ox.NamedNode(str(getattr(KG, local)))  # a misspelt term fails here
-        return node
-
-
-def zh(text: str) -> ox.Literal:
-    return ox.Literal(text, language="zh")
-
-
-_TYPE = ox.NamedNode(str(RDF.type))
-_LABEL = ox.NamedNode(str(RDFS.label))
-_ALT_LABEL = ox.NamedNode(str(SKOS.altLabel))
-
-
 def to_quads(docs: list[Document], resolved: Resolved) -> list[ox.Quad]:
     """Every article's named graph, then the entities' graph (see `article_quads`, `entity_quads`).
 
     Built as pyoxigraph terms (created in Rust, a fraction of the cost of rdflib's),
     which the Turtle writer and the store take as they are.
     """
-    terms = _Terms()
     by_article: dict[str, list[Statement]] = {}
     for st in resolved.statements:
         by_article.setdefault(st.article_id, []).append(st)
@@ -108,7 +78,7 @@ def to_quads(docs: list[Document], resolved: Resolved) -> list[ox.Quad]:
     for doc in docs:
         record = article_record(doc, resolved.mention_keys.get(doc.article_id, []), by_article.get(doc.article_id, []))
         quads.extend(article_quads(record))
-    quads.extend(entity_quads(resolved.entities.values(), terms))
+    quads.extend(entity_quads(resolved.entities.values()))
     return quads
 
 
@@ -195,7 +165,7 @@ class _KgTerms(dict):
 
 
 _NT_KG = _KgTerms()
-_NT_TYPE, _NT_LABEL = f"<{RDF.type}>", f"<{RDFS.label}>"
+_NT_TYPE, _NT_LABEL, _NT_ALT_LABEL = f"<{RDF.type}>", f"<{RDFS.label}>", f"<{SKOS.altLabel}>"
 _NT_SUBJECT, _NT_PREDICATE, _NT_OBJECT = f"<{RDF.subject}>", f"<{RDF.predicate}>", f"<{RDF.object}>"
 _NT_INTEGER, _NT_DECIMAL, _NT_DATE = f"<{XSD.integer}>", f"<{XSD.decimal}>", f"<{XSD.date}>"
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
@@ -227,24 +197,27 @@ def _nt_literal(value) -> str:
     return _nt_string(str(value))
 
 
-def entity_quads(entities: Iterable[Entity], terms: _Terms | None = None) -> list[ox.Quad]:
+def entity_quads(entities: Iterable[Entity]) -> list[ox.Quad]:
     """Each entity's class, label and aliases, in the graph `<https://w3id.org/kg-news/entities>`.
 
     They are chosen by majority over every article that names the entity, so they live
     apart from the article graphs: a new article can change them without touching the
     graph of any other article.
     """
-    terms = terms or _Terms()
-    quads: list[ox.Quad] = []
-    for entity in entities:
-        node = terms.iri(entity.key)
-        quads.append(ox.Quad(node, _TYPE, terms.kg(entity.cls), ENTITIES_GRAPH))
-        if entity.subclass:
-            quads.append(ox.Quad(node, _TYPE, terms.kg(entity.subclass), ENTITIES_GRAPH))
-        quads.append(ox.Quad(node, _LABEL, zh(entity.label), ENTITIES_GRAPH))
-        for alt in entity.alt_labels:
-            quads.append(ox.Quad(node, _ALT_LABEL, zh(alt), ENTITIES_GRAPH))
-    return quads
+    text = "".join(entity_ntriples(entity) for entity in entities).encode("utf-8")
+    return [ox.Quad(t.subject, t.predicate, t.object, ENTITIES_GRAPH)
+            for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)]
+
+
+def entity_ntriples(entity: Entity) -> str:
+    """One entity's triples of the entities' graph, as N-Triples."""
+    node = _nt_iri(entity.key)
+    lines = [f"{node} {_NT_TYPE} {_NT_KG[entity.cls]} .\n"]
+    if entity.subclass:
+        lines.append(f"{node} {_NT_TYPE} {_NT_KG[entity.subclass]} .\n")
+    lines.append(f"{node} {_NT_LABEL} {_nt_zh(entity.label)} .\n")
+    lines.extend(f"{node} {_NT_ALT_LABEL} {_nt_zh(alt)} .\n" for alt in entity.alt_labels)
+    return "".join(lines)
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:

@@ -41,7 +41,7 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from kg.atomic import atomic_directory
+from kg.atomic import atomic_directory, atomic_open
 from kg.errors import KgError
 from kg.summary import SUMMARY_GRAPH, add_summary
 from kg.vocab import ONTOLOGY_IRI, PREFIXES, ontology_dir
@@ -186,6 +186,127 @@ def write_store_from_quads(quads: Iterable[ox.Quad], path: Path, *, with_ontolog
             with open(snapshot_path(tmp), "wb") as handle:
                 memory.dump(handle, ox.RdfFormat.N_QUADS)
     return path
+
+
+class StoreWriter:
+    """The store of one `kg build`, written in bulk while the articles stream past.
+
+    Article graphs arrive as Turtle and N-Triples text (kg.articles) and are gathered
+    into TriG batches, each loaded by Oxigraph's bulk loader (sorted files straight into
+    RocksDB) in a background thread while the next batch gathers; every triple goes to
+    its article's graph and to the default graph, the merge. pyoxigraph lets go of the
+    GIL while it loads, so extraction results keep flowing meanwhile.
+
+    With `base`, the store starts as a copy of that (published) store: RocksDB's
+    checkpoint, hard links to its immutable files, so copying costs nothing and the
+    base is never changed. Graphs of deleted or changed articles are then removed
+    (`remove_article`), with the triples of the merge that no other graph still holds.
+    """
+
+    #: Text gathered before a bulk load starts (the loader sorts it in memory).
+    BATCH_BYTES = 48 * 2**20
+
+    def __init__(self, path: Path, base: Path | None = None) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        path = Path(path)
+        if base is not None:
+            ox.Store.read_only(str(base)).backup(str(path))
+        self.store = ox.Store(str(path))
+        self.path = path
+        self.fresh = base is None
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._loader = ThreadPoolExecutor(1, thread_name_prefix="kg-store-load")
+        self._loading = None
+
+    def remove_article(self, article_id: str) -> None:
+        graph = _article_graph(article_id)
+        if not self.store.contains_named_graph(graph):
+            return
+        # the merge keeps a triple while any other graph still states it
+        self.store.update(
+            "DELETE { ?s ?p ?o } WHERE { GRAPH %s { ?s ?p ?o } "
+            "FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER(?other NOT IN (%s, %s, %s)) } }"
+            % (graph, graph, ONTOLOGY_GRAPH, SUMMARY_GRAPH))
+        self.store.remove_graph(graph)
+
+    def add_article(self, article_id: str, turtle: bytes, ntriples: bytes) -> None:
+        """Queue one article graph (Turtle without prefix lines, plus N-Triples) for loading."""
+        name = str(_article_graph(article_id)).encode("utf-8")
+        self._parts += [name, b" {\n", turtle, ntriples, b"}\n{\n", turtle, ntriples, b"}\n"]
+        self._size += 2 * (len(turtle) + len(ntriples))
+        if self._size >= self.BATCH_BYTES:
+            self._load_batch()
+
+    def _load_batch(self) -> None:
+        from kg.articles import TURTLE_HEADER
+
+        if not self._parts:
+            return
+        data = b"".join([TURTLE_HEADER, *self._parts])
+        self._parts, self._size = [], 0
+        self._wait()
+        # our own output, from checked terms: lenient skips validating every IRI again
+        self._loading = self._loader.submit(self.store.bulk_load, data, ox.RdfFormat.TRIG, lenient=True)
+
+    def _wait(self) -> None:
+        if self._loading is not None:
+            self._loading.result()  # a failed load raises here
+            self._loading = None
+
+    def replace_entities(self, ntriples: bytes) -> None:
+        """Make the entities' graph (and its share of the merge) hold exactly `ntriples`."""
+        self._load_batch()
+        self._wait()
+        new = set(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True))
+        old = {q.triple for q in self.store.quads_for_pattern(None, None, None, ENTITIES_GRAPH)}
+        default = ox.DefaultGraph()
+        gone = old - new
+        self.store.extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in new - old
+                           for g in (ENTITIES_GRAPH, default)])
+        for t in gone:
+            self.store.remove(ox.Quad(t.subject, t.predicate, t.object, ENTITIES_GRAPH))
+            if not any(q.graph_name != default
+                       for q in self.store.quads_for_pattern(t.subject, t.predicate, t.object, None)):
+                self.store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+
+    def finish(self, build_id: str) -> None:
+        """Load what is left, add the ontology and the summary, mark the store with `build_id`, close it."""
+        from kg.outputs import STORE_MARKER
+
+        self._load_batch()
+        self._wait()
+        self._loader.shutdown()
+        if not self.store.contains_named_graph(ONTOLOGY_GRAPH):
+            add_ontology(self.store)
+        add_summary(self.store)
+        self.store.optimize()
+        self.store.flush()
+        del self.store  # closes RocksDB
+        (self.path / STORE_MARKER).write_text(build_id + "\n", encoding="utf-8")
+
+
+def _article_graph(article_id: str) -> ox.NamedNode:
+    from kg.rdf import iri
+    from kg.resolve import article_key
+
+    return ox.NamedNode(str(iri(article_key(article_id))))
+
+
+#: A store with more quads than this gets no N-Quads snapshot: loading it into memory
+#: would take more memory than a reader should need (see `open_fast`).
+SNAPSHOT_MAX_QUADS = 1_000_000
+
+
+def write_snapshot_if_small(path: Path, quads: int) -> bool:
+    """Dump the store at `path`, of about `quads` quads, as its snapshot if it has at most SNAPSHOT_MAX_QUADS."""
+    if quads > SNAPSHOT_MAX_QUADS:
+        return False
+    store = ox.Store.read_only(str(path))
+    with atomic_open(snapshot_path(path), "wb") as handle:
+        store.dump(handle, ox.RdfFormat.N_QUADS)
+    return True
 
 
 def snapshot_path(path: Path) -> Path:

@@ -1,0 +1,461 @@
+"""`kg build` over a corpus: streaming, incremental, interrupt-safe.
+
+    report = build_output(["articles/"], Path("output"))
+
+One pass over the articles, in input order. Each article is either taken from the
+per-article cache (kg.cache), when this version of it was processed before, or
+processed by a worker (kg.articles.process_article: a local process pool, or a Dask
+cluster with `scheduler=`). Its graph goes straight to the store's bulk loader, its
+own triples to graph.ttl, and its mention keys to the entity table; nothing of an
+article is kept once it has passed. Then the entities' graph, the summary, the page
+and GraphML are made from what the pass gathered and from the store, and the new
+output set replaces the old one in one step (kg.outputs).
+
+A rerun compares each article's cache key with the manifest of the published set:
+with no change at all it stops at once; otherwise the store is started from a
+hard-linked copy of the published one, the graphs of deleted and changed articles
+are removed, and only new and changed articles are extracted and loaded. The result
+equals a clean build triple for triple: article graphs depend on their own article
+only, and everything that depends on several (entity labels, the summary, the page)
+is made again from all of them.
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import multiprocessing
+import os
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from kg.articles import TURTLE_HEADER, ArticleInput, ArticleOutput, process_article, tools
+from kg.cache import ArticleCache, content_hash, entry_key, pipeline_fingerprint
+from kg.errors import KgError
+from kg.outputs import (
+    STORE_MARKER, STORE_NAME, TURTLE_MARKER, TURTLE_NAME, build_lock, check_output_set, new_build_id, publish,
+    read_manifest, staging_folder, write_manifest,
+)
+from kg.reader import iter_input_files
+
+#: The files of a published set besides the manifest (anything else in the folder stops a build).
+OUTPUT_NAMES = frozenset({TURTLE_NAME, "graph.html", "graph.graphml", STORE_NAME, "manifest.json"})
+#: Articles a process-pool worker takes at a time.
+CHUNK = 4
+
+
+@dataclass
+class Article:
+    """An input article as the build plans it."""
+
+    article_id: str
+    path: Path
+    key: str  # its cache key (kg.cache.entry_key)
+    status: str = "new"  # new | changed | unchanged
+
+
+@dataclass
+class BuildReport:
+    build_id: str
+    out_dir: Path
+    articles: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+    entities: int = 0
+    statements: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    peak_memory: int = 0  # bytes, the largest of this process and its workers
+    nothing_changed: bool = False
+    written: dict[str, Path] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        failed = len(self.failed)
+        lines = [f"articles read: {self.articles} (new {self.new}, changed {self.changed}, "
+                 f"unchanged {self.unchanged}, deleted {self.deleted}, failed {failed})",
+                 f"entities: {self.entities}, statements: {self.statements}, triples: {self.triples}"]
+        if self.nothing_changed:
+            lines.append(f"nothing changed: {self.out_dir} is up to date (build {self.build_id})")
+        for name, path in self.written.items():
+            lines.append(f"wrote {name}: {path}")
+        lines.append(f"time: {self.seconds:.1f} s, peak memory: {self.peak_memory / 2**20:.0f} MB")
+        return "\n".join(lines)
+
+
+def peak_memory() -> int:
+    """The peak resident memory of this process or of the largest of its finished children, in bytes."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) * 1024
+
+
+# ---------------------------------------------------------------- planning
+
+
+def article_ids(paths: list[Path]) -> dict[Path, str]:
+    """Unique article ids from file names; suffixes -2, -3 … in sorted path order (as kg.reader)."""
+    from kg.reader import _article_id
+
+    taken: set[str] = set()
+    ids: dict[Path, str] = {}
+    for path in sorted(paths):
+        base = article_id = _article_id(path)
+        n = 1
+        while article_id in taken:
+            n += 1
+            article_id = f"{base}-{n}"
+        taken.add(article_id)
+        ids[path] = article_id
+    return ids
+
+
+def plan(paths: list[Path], publication_date: date | None, previous: dict | None) -> list[Article]:
+    """Each input with its cache key and whether it is new, changed or unchanged since `previous`."""
+    ids = article_ids(paths)
+    before = (previous or {}).get("articles", {})
+    articles = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            data = f"unreadable: {exc}".encode()  # process_article reports it
+        article_id = ids[path]
+        key = entry_key(article_id, path.name, content_hash(data), publication_date)
+        status = "new" if article_id not in before else "unchanged" if before[article_id] == key else "changed"
+        articles.append(Article(article_id, path, key, status))
+    return articles
+
+
+def options_of(publication_date: date | None) -> dict:
+    """What besides the articles decides the outputs (a change means a new build)."""
+    from kg.html import OVERVIEW_ENV
+
+    return {"date": publication_date.isoformat() if publication_date else None,
+            "fingerprint": pipeline_fingerprint(), "overview": os.environ.get(OVERVIEW_ENV, "")}
+
+
+# ---------------------------------------------------------------- extraction
+
+
+def local_outputs(items: list[ArticleInput], publication_date: date | None, jobs: int) -> Iterator[ArticleOutput]:
+    """Process articles in `jobs` forked worker processes (in this one for a few), in order."""
+    if not items:
+        return
+    tools()  # loaded before forking, so that workers share the dictionaries
+    gc.collect()
+    gc.freeze()  # what is loaded now is never garbage: keep the collector off those pages
+    jobs = min(jobs, max(1, len(items) // CHUNK))
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for item in items:
+            yield process_article(item, publication_date)
+        return
+    global _publication_date
+    _publication_date = publication_date
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start) as pool:
+        yield from pool.imap(_work, items, chunksize=CHUNK)
+
+
+_publication_date: date | None = None
+
+
+def _worker_start() -> None:
+    # Extraction makes no reference cycles (a test checks), so the collector would only
+    # walk the dictionaries again and again; a worker is short-lived and runs without it.
+    gc.disable()
+
+
+def _work(item: ArticleInput) -> ArticleOutput:
+    return process_article(item, _publication_date)
+
+
+def dask_outputs(items: list[ArticleInput], publication_date: date | None, address: str) -> Iterator[ArticleOutput]:
+    """Process articles on the Dask cluster at `address`, in order, a bounded number in flight.
+
+    The text is read here and sent, so workers need the installed kg package and
+    nothing from this machine's disk.
+    """
+    from collections import deque
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise KgError("--scheduler needs the distributed package (pip install distributed)") from None
+    from kg.reader import read_source
+
+    try:
+        client = Client(address, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise KgError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    with client:
+        window = max(8, 4 * sum(client.nthreads().values()))
+        pending: deque = deque()
+        for item in items:
+            try:
+                source = read_source(item.path)
+            except KgError as exc:
+                pending.append(ArticleOutput(item.article_id, error=str(exc)))
+            else:
+                sent = ArticleInput(item.article_id, item.path, source)
+                pending.append(client.submit(process_article, sent, publication_date, pure=False))
+            while len(pending) > window:
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
+
+
+def _result(future) -> ArticleOutput:
+    return future if isinstance(future, ArticleOutput) else future.result()
+
+
+# ---------------------------------------------------------------- progress
+
+
+class Progress:
+    """A bar with rate and ETA on a terminal, a line every few seconds otherwise, nothing when quiet."""
+
+    def __init__(self, total: int, quiet: bool = False, stream=None, every: float = 10.0) -> None:
+        self.total, self.done, self.every = total, 0, every
+        self.stream = stream or sys.stderr
+        self.start = self.last = time.monotonic()
+        self.bar = None
+        self.quiet = quiet or total == 0
+        if not self.quiet and self.stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="article", file=self.stream, dynamic_ncols=True,
+                            desc="kg build", smoothing=0.1)
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.update(n)
+            return
+        now = time.monotonic()
+        # a line every `every` seconds, and a last one if any was printed: short builds print none
+        if now - self.last >= self.every or (self.done == self.total and self.last > self.start):
+            self.last = now
+            rate = self.done / max(now - self.start, 1e-9)
+            left = (self.total - self.done) / rate if rate else 0
+            print(f"kg build: {self.done:,}/{self.total:,} articles ({100 * self.done // self.total}%), "
+                  f"{rate:,.1f}/s, about {int(left) // 60}:{int(left) % 60:02d} left", file=self.stream, flush=True)
+
+    def note(self, text: str) -> None:
+        if not self.quiet:
+            (self.bar.write if self.bar is not None else lambda t: print(t, file=self.stream, flush=True))(
+                f"kg build: {text}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# ---------------------------------------------------------------- the build
+
+
+def build_output(inputs: Iterable[Path | str], out_dir: Path, publication_date: date | None = None,
+                 jobs: int | None = None, scheduler: str | None = None, quiet: bool = False,
+                 report_failure: Callable[[Path, str], None] | None = None) -> BuildReport:
+    """Build (or bring up to date) the output set in `out_dir` from the articles under `inputs`."""
+    from kg.pipeline import default_jobs
+
+    started = time.monotonic()
+    paths = iter_input_files(inputs)
+    out_dir = Path(out_dir)
+    report_failure = report_failure or (lambda path, reason: print(f"kg build: skipped {path}: {reason}",
+                                                                   file=sys.stderr, flush=True))
+    with build_lock(out_dir) as state:
+        _refuse_foreign_files(out_dir)
+        try:
+            previous = check_output_set(out_dir)
+        except KgError:
+            previous = None  # a damaged set: build everything again
+        options = options_of(publication_date)
+        if previous is not None and previous.get("options") != options:
+            previous = {**previous, "articles": {}}  # another date or pipeline: every article is new
+        articles = plan(paths, publication_date, previous)
+        report = BuildReport(build_id=new_build_id(), out_dir=out_dir, articles=len(articles))
+        if previous is not None and _unchanged(articles, previous):
+            counts = previous.get("counts", {})
+            report.build_id, report.nothing_changed = previous["build"], True
+            report.unchanged, report.entities = len(articles), counts.get("entities", 0)
+            report.statements, report.triples = counts.get("statements", 0), counts.get("triples", 0)
+            report.seconds, report.peak_memory = time.monotonic() - started, peak_memory()
+            return report
+        cache = ArticleCache(state / "cache")
+        staging = staging_folder(out_dir, report.build_id)
+        progress = Progress(len(articles), quiet=quiet)
+        try:
+            current_ids = {a.article_id for a in articles}
+            old_articles = (previous or {}).get("articles", {})
+            incremental = previous is not None and (out_dir / STORE_NAME / STORE_MARKER).exists()
+            for article in articles:
+                setattr(report, article.status, getattr(report, article.status) + 1)
+            report.deleted = len(set(old_articles) - current_ids)
+            changed_ids = {a.article_id for a in articles if a.status == "changed"}
+
+            def outputs() -> Iterator[tuple[Article, ArticleOutput]]:
+                to_process = [ArticleInput(a.article_id, a.path) for a in articles if a.key not in cache]
+                if scheduler:
+                    produced = dask_outputs(to_process, publication_date, scheduler)
+                else:
+                    produced = local_outputs(to_process, publication_date, jobs or default_jobs())
+                for article in articles:
+                    output = cache.get(article.key) if article.key in cache else None
+                    if output is None:
+                        output = next(produced)
+                        if output.error is None:
+                            cache.put(article.key, output)
+                    yield article, output
+
+            assembled = assemble(staging, report, outputs(), incremental=incremental,
+                                 base=out_dir / STORE_NAME if incremental else None,
+                                 removed=[aid for aid in old_articles
+                                          if aid not in current_ids or aid in changed_ids],
+                                 progress=progress, report_failure=report_failure)
+            failed_ids = {a for a, _ in assembled}
+            if report.articles and len(report.failed) == report.articles:
+                if len(report.failed) == 1:
+                    raise KgError(report.failed[0][1])
+                raise KgError(f"none of the {report.articles} articles could be processed")
+            report.seconds = time.monotonic() - started
+            report.peak_memory = peak_memory()
+            write_manifest(staging, {
+                "build": report.build_id, "options": options,
+                "articles": {a.article_id: a.key for a in articles if a.article_id not in failed_ids},
+                "failed": {str(path): reason for path, reason in report.failed},
+                "counts": {"entities": report.entities, "statements": report.statements, "triples": report.triples},
+            })
+            publish(staging, out_dir)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            progress.close()
+        cache.keep_only({a.key for a in articles})
+        report.written = {name: out_dir / file for name, file in
+                          (("turtle", TURTLE_NAME), ("html", "graph.html"), ("graphml", "graph.graphml"),
+                           ("store", STORE_NAME))}
+        report.seconds = time.monotonic() - started
+        report.peak_memory = peak_memory()
+        return report
+
+
+def _unchanged(articles: list[Article], previous: dict) -> bool:
+    return (not previous.get("failed") and all(a.status == "unchanged" for a in articles)
+            and len(articles) == len(previous.get("articles", {})))
+
+
+def _refuse_foreign_files(out_dir: Path) -> None:
+    """The whole folder is replaced by the new set: never one that holds anything else."""
+    if not out_dir.is_dir():
+        if out_dir.exists():
+            raise KgError(f"--out {out_dir} is a file, not a folder")
+        return
+    foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in OUTPUT_NAMES and not p.name.startswith("."))
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (" …" if len(foreign) > 3 else "")
+        raise KgError(f"{out_dir} holds files kg build did not write ({shown}); "
+                      "give --out an empty or new folder")
+
+
+def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article, ArticleOutput]], *,
+             incremental: bool, base: Path | None, removed: list[str], progress: Progress,
+             report_failure: Callable[[Path, str], None]) -> list[tuple[str, str]]:
+    """Write the staged set from the stream of article outputs; return (id, reason) of failures."""
+    from kg.analytics import write_graphml
+    from kg.html import write_html
+    from kg.projection import page_graph, to_networkx
+    from kg.rdf import entity_ntriples
+    from kg.resolve import EntityTable
+    from kg.store import StoreWriter, write_snapshot_if_small
+
+    failures = []
+    quads = 0  # in the article graphs
+    table = EntityTable()
+    writer = StoreWriter(staging / STORE_NAME, base=base)
+    turtle_path = staging / TURTLE_NAME
+    with open(turtle_path, "wb") as turtle, tempfile.TemporaryFile(dir=staging) as spool:
+        turtle.write(f"{TURTLE_MARKER}{report.build_id}\n".encode() + TURTLE_HEADER)
+        shared = SharedTriples(spool)
+        for article_id in removed:
+            writer.remove_article(article_id)
+        for article, output in outputs:
+            progress.advance()
+            if output.error is not None:
+                report.failed.append((article.path, output.error))
+                failures.append((article.article_id, output.error))
+                report_failure(article.path, output.error)
+                continue
+            if not incremental or article.status != "unchanged":
+                writer.add_article(article.article_id, output.own, output.shared)
+            table.add(output.record.mentions)
+            report.statements += len(output.record.statements)
+            quads += output.quad_count
+            turtle.write(output.own)
+            report.triples += output.quad_count - output.shared.count(b"\n")  # the own ones
+            shared.add(output.shared)
+        entities = table.entities()
+        report.entities = len(entities)
+        entity_text = "".join(entity_ntriples(e) for e in entities.values()).encode("utf-8")
+        shared.add(entity_text)
+        report.triples += shared.write_turtle(turtle)
+        quads += report.triples + 2 * entity_text.count(b"\n")  # the merge, the entities' graph
+        writer.replace_entities(entity_text)
+        writer.finish(report.build_id)
+    projection = to_networkx(page_graph(staging / STORE_NAME))  # drawn in the page and written as GraphML
+    write_html(projection, staging / "graph.html")
+    write_graphml(projection, staging / "graph.graphml")
+    del projection
+    write_snapshot_if_small(staging / STORE_NAME, quads)
+    return failures
+
+
+class SharedTriples:
+    """The triples of article graphs that other articles may state too, each kept once.
+
+    Lines are told apart by a 128-bit digest (a set of those is a tenth of the size of
+    the lines) and the first of each is spooled to a temporary file, so memory holds
+    the digests only.
+    """
+
+    #: Triples per Turtle chunk when the spool is written out.
+    CHUNK = 200_000
+
+    def __init__(self, spool) -> None:
+        self.spool = spool
+        self.seen: set[bytes] = set()
+
+    def add(self, ntriples: bytes) -> None:
+        seen, write = self.seen, self.spool.write
+        for line in ntriples.splitlines(keepends=True):
+            digest = hashlib.blake2b(line, digest_size=16).digest()
+            if digest not in seen:
+                seen.add(digest)
+                write(line)
+
+    def write_turtle(self, output) -> int:
+        """Append the kept triples to `output` as Turtle (prefixes declared already); return their number."""
+        import itertools
+
+        import pyoxigraph as ox
+
+        from kg.articles import turtle_body
+
+        self.spool.flush()
+        self.spool.seek(0)
+        triples = ox.parse(self.spool, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        while chunk := list(itertools.islice(triples, self.CHUNK)):
+            output.write(turtle_body(chunk))
+        return len(self.seen)
