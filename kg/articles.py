@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import KgError
 from kg.model import ArticleRecord, MentionKey, SentenceSpan, Statement
 from kg.reader import SourceText, read_source
 from kg.store import PREFIX_MAP
@@ -71,6 +72,8 @@ def process_article(item: ArticleInput, publication_date: date | None = None) ->
     """Extract one article and serialize its graph; any failure is returned, not raised."""
     try:
         return _process(item, publication_date)
+    except KgError as exc:  # unreadable input: the message says it all
+        return ArticleOutput(item.article_id, error=" ".join(str(exc).split()))
     except Exception as exc:  # one article must not stop a build of thousands: report it
         reason = " ".join(str(exc).split()) or type(exc).__name__
         return ArticleOutput(item.article_id, error=f"{type(exc).__name__}: {reason}"[:500])

@@ -396,7 +396,8 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
             if output.error is not None:
                 report.failed.append((article.path, output.error))
                 failures.append((article.article_id, output.error))
-                report_failure(article.path, output.error)
+                if report.articles > 1:  # a build of one article fails with its reason instead
+                    report_failure(article.path, output.error)
                 continue
             if not incremental or article.status != "unchanged":
                 writer.add_article(article.article_id, output.own, output.shared)
