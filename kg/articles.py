@@ -50,7 +50,8 @@ class ArticleOutput:
     record: ArticleRecord | None = None
     own: bytes = b""
     shared: bytes = b""
-    quad_count: int = 0  # the quads of its named graph
+    quad_count: int = 0  # the triples of its named graph
+    own_count: int = 0  # of which its own (see above)
     error: str | None = None  # one line: why the article could not be processed
 
 
@@ -101,8 +102,9 @@ def output_of(record: ArticleRecord) -> ArticleOutput:
     own, shared = article_ntriples(record)
     # lenient: our own output, from checked terms; no need to validate every IRI again
     triples = ox.parse(own.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    own_count = len(set(own.splitlines()))  # one statement made twice in a sentence is one triple
     return ArticleOutput(record.article_id, record, turtle_body(triples), shared.encode("utf-8"),
-                         own.count("\n") + shared.count("\n"))
+                         own_count + len(set(shared.splitlines())), own_count)
 
 
 def turtle_body(triples) -> bytes:

@@ -29,6 +29,7 @@ import resource
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -76,6 +77,15 @@ class BuildReport:
     peak_memory: int = 0  # bytes, the largest of this process and its workers
     nothing_changed: bool = False
     written: dict[str, Path] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per part of the build
+
+    @contextmanager
+    def timed(self, phase: str):
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self.phases[phase] = self.phases.get(phase, 0.0) + time.monotonic() - start
 
     def summary(self) -> str:
         failed = len(self.failed)
@@ -86,7 +96,9 @@ class BuildReport:
             lines.append(f"nothing changed: {self.out_dir} is up to date (build {self.build_id})")
         for name, path in self.written.items():
             lines.append(f"wrote {name}: {path}")
-        lines.append(f"time: {self.seconds:.1f} s, peak memory: {self.peak_memory / 2**20:.0f} MB")
+        phases = ", ".join(f"{name} {seconds:.1f}" for name, seconds in self.phases.items())
+        lines.append(f"time: {self.seconds:.1f} s{f' ({phases})' if phases else ''}, "
+                     f"peak memory: {self.peak_memory / 2**20:.0f} MB")
         return "\n".join(lines)
 
 
@@ -389,8 +401,10 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
     with open(turtle_path, "wb") as turtle, tempfile.TemporaryFile(dir=staging) as spool:
         turtle.write(f"{TURTLE_MARKER}{report.build_id}\n".encode() + TURTLE_HEADER)
         shared = SharedTriples(spool)
-        for article_id in removed:
-            writer.remove_article(article_id)
+        with report.timed("removed"):
+            for article_id in removed:
+                writer.remove_article(article_id)
+        articles_started = time.monotonic()
         for article, output in outputs:
             progress.advance()
             if output.error is not None:
@@ -405,21 +419,27 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
             report.statements += len(output.record.statements)
             quads += output.quad_count
             turtle.write(output.own)
-            report.triples += output.quad_count - output.shared.count(b"\n")  # the own ones
+            report.triples += output.own_count
             shared.add(output.shared)
-        entities = table.entities()
+        report.phases["articles"] = time.monotonic() - articles_started
+        with report.timed("entities"):
+            entities = table.entities()
         report.entities = len(entities)
         entity_text = "".join(entity_ntriples(e) for e in entities.values()).encode("utf-8")
         shared.add(entity_text)
-        report.triples += shared.write_turtle(turtle)
+        with report.timed("turtle"):
+            report.triples += shared.write_turtle(turtle)
         quads += report.triples + 2 * entity_text.count(b"\n")  # the merge, the entities' graph
-        writer.replace_entities(entity_text)
-        writer.finish(report.build_id)
-    projection = to_networkx(page_graph(staging / STORE_NAME))  # drawn in the page and written as GraphML
-    write_html(projection, staging / "graph.html")
-    write_graphml(projection, staging / "graph.graphml")
-    del projection
-    write_snapshot_if_small(staging / STORE_NAME, quads)
+        with report.timed("store"):
+            writer.replace_entities(entity_text)
+            writer.finish(report.build_id)
+    with report.timed("page"):
+        projection = to_networkx(page_graph(staging / STORE_NAME))  # drawn in the page and written as GraphML
+        write_html(projection, staging / "graph.html")
+        write_graphml(projection, staging / "graph.graphml")
+        del projection
+    with report.timed("snapshot"):
+        write_snapshot_if_small(staging / STORE_NAME, quads)
     return failures
 
 

@@ -67,7 +67,7 @@ class ArticleCache:
         return self.path(key).is_file()
 
     def put(self, key: str, output: ArticleOutput) -> None:
-        payload = pickle.dumps((output.record, output.own, output.shared, output.quad_count),
+        payload = pickle.dumps((output.record, output.own, output.shared, output.quad_count, output.own_count),
                                protocol=pickle.HIGHEST_PROTOCOL)
         atomic_write_bytes(self.path(key), FORMAT + zlib.compress(payload, 1), durable=False)
 
@@ -77,10 +77,10 @@ class ArticleCache:
             data = self.path(key).read_bytes()
             if not data.startswith(FORMAT):
                 return None
-            record, own, shared, quad_count = pickle.loads(zlib.decompress(data[len(FORMAT):]))
+            record, own, shared, quad_count, own_count = pickle.loads(zlib.decompress(data[len(FORMAT):]))
         except (OSError, EOFError, ValueError, zlib.error, pickle.UnpicklingError):
             return None
-        return ArticleOutput(record.article_id, record, own, shared, quad_count)
+        return ArticleOutput(record.article_id, record, own, shared, quad_count, own_count)
 
     def keep_only(self, keys: set[str]) -> int:
         """Remove every entry (and leftover temporary file) not in `keys`; return how many."""
