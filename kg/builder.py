@@ -172,7 +172,26 @@ def local_outputs(items: list[ArticleInput], publication_date: date | None, jobs
     global _publication_date
     _publication_date = publication_date
     with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start) as pool:
-        yield from pool.imap(_work, items, chunksize=CHUNK)
+        yield from in_order(pool, items, window=4 * CHUNK * jobs)
+
+
+def in_order(pool, items: list[ArticleInput], window: int) -> Iterator[ArticleOutput]:
+    """Results in input order, at most `window` articles ahead of the one being consumed:
+    workers wait for a slow consumer (the store loader) instead of piling up results."""
+    from collections import deque
+
+    pending: deque = deque()
+    queued = iter(items)
+    for item in queued:
+        pending.append(pool.apply_async(_work, (item,)))
+        if len(pending) >= window:
+            break
+    while pending:
+        result = pending.popleft().get()
+        for item in queued:
+            pending.append(pool.apply_async(_work, (item,)))
+            break
+        yield result
 
 
 _publication_date: date | None = None
@@ -387,7 +406,7 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
              report_failure: Callable[[Path, str], None]) -> list[tuple[str, str]]:
     """Write the staged set from the stream of article outputs; return (id, reason) of failures."""
     from kg.analytics import write_graphml
-    from kg.html import write_html
+    from kg.html import page_overview_limit, write_html
     from kg.projection import page_graph, to_networkx
     from kg.rdf import entity_ntriples
     from kg.resolve import EntityTable
@@ -434,7 +453,8 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
             writer.replace_entities(entity_text)
             writer.finish(report.build_id)
     with report.timed("page"):
-        projection = to_networkx(page_graph(staging / STORE_NAME))  # drawn in the page and written as GraphML
+        # drawn in the page and written as GraphML
+        projection = to_networkx(page_graph(staging / STORE_NAME, page_overview_limit()))
         write_html(projection, staging / "graph.html")
         write_graphml(projection, staging / "graph.graphml")
         del projection

@@ -70,11 +70,11 @@ def write_html(graph: Graph | nx.MultiDiGraph, path: Path, *, overview_limit: in
 def render_html(graph: Graph | nx.MultiDiGraph, *, overview_limit: int | None = None,
                 title: str = "知识图谱 Knowledge graph") -> str:
     nxg = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(graph)
-    data = page_data(nxg, overview_limit=_overview_limit(overview_limit))
+    data = page_data(nxg, overview_limit=page_overview_limit(overview_limit))
     return render_page(data, title=title)
 
 
-def _overview_limit(explicit: int | None) -> int:
+def page_overview_limit(explicit: int | None = None) -> int:
     if explicit is not None:
         return max(1, int(explicit))
     raw = os.environ.get(OVERVIEW_ENV, "").strip()

@@ -266,12 +266,87 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     return nxg
 
 
-def page_graph(store_path) -> Graph:
-    """The part of the built store that the page and GraphML show, as an rdflib graph: the
-    merge of the article graphs (the store's default graph)."""
+#: For a graph shown as an overview: evidence kept per node (in store order), and per triple.
+OVERVIEW_ASSERTIONS_PER_NODE = 200
+OVERVIEW_ASSERTIONS_PER_TRIPLE = 5
+
+
+def page_graph(store_path, limit: int) -> Graph:
+    """What the page and GraphML show of the built store at `store_path`, as an rdflib graph.
+
+    A graph of at most `limit` nodes (entities and articles) is taken whole: the merge of
+    the article graphs. A bigger one is cut to an overview: the `limit` entities that the
+    most articles name (zones, alliances and enterprises first, as the page's overview
+    has them), with their triples and, for each, a bounded sample of the evidence, so the
+    page and the time to make it do not grow with the corpus.
+    """
     import pyoxigraph as ox
 
     from kg.rdf import to_rdflib
+    from kg.store import ENTITIES_GRAPH, article_graphs
 
     store = ox.Store.read_only(str(store_path))
-    return to_rdflib(q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    default = ox.DefaultGraph()
+    classes = {}
+    for q in store.quads_for_pattern(None, _OX_TYPE, None, ENTITIES_GRAPH):
+        classes.setdefault(q.subject, q.object.value)
+    if len(classes) + len(article_graphs(store)) <= limit:
+        return to_rdflib(q.triple for q in store.quads_for_pattern(None, None, None, default))
+    return to_rdflib(overview_triples(store, top_entities(store, classes, limit)))
+
+
+def top_entities(store, classes: dict, limit: int) -> list:
+    """The `limit` entities most articles name, zones, alliances and enterprises first."""
+    from kg.summary import _rows
+
+    named = {row["e"]: int(row["n"].value) for row in _rows(store, MENTION_COUNTS)}
+    backbone = {str(KG.DevelopmentZone), str(KG.Alliance), str(KG.Enterprise)}
+    order = sorted(classes, key=lambda e: (classes[e] not in backbone, -named.get(e, 0), e.value))
+    return order[:limit]
+
+
+MENTION_COUNTS = "SELECT ?e (COUNT(?a) AS ?n) WHERE { ?e kg:mentionedIn ?a } GROUP BY ?e"
+
+
+def overview_triples(store, nodes: list) -> list:
+    """The triples of `nodes`, a bounded sample of the assertions about each, with their
+    sentences, and the labels of the articles they name (see `page_graph`)."""
+    import pyoxigraph as ox
+
+    default = ox.DefaultGraph()
+    out = []
+    articles, sentences = set(), set()
+    for node in nodes:
+        for q in store.quads_for_pattern(node, None, None, default):
+            out.append(q.triple)
+            if q.predicate == _OX_MENTIONED_IN:
+                articles.add(q.object)
+        per_triple: dict = defaultdict(int)
+        for n, q in enumerate(store.quads_for_pattern(None, _OX_SUBJECT, node, default)):
+            if n >= OVERVIEW_ASSERTIONS_PER_NODE:
+                break
+            assertion = [t.triple for t in store.quads_for_pattern(q.subject, None, None, default)]
+            stated = tuple(t.object for t in assertion if t.predicate in (_OX_PREDICATE, _OX_OBJECT))
+            per_triple[stated] += 1
+            if per_triple[stated] > OVERVIEW_ASSERTIONS_PER_TRIPLE:
+                continue
+            out.extend(assertion)
+            sentences.update(t.object for t in assertion if t.predicate == _OX_SENTENCE)
+    for sentence in sentences:
+        out.extend(q.triple for q in store.quads_for_pattern(sentence, None, None, default)
+                   if q.predicate != _OX_TYPE)
+    for article in articles:  # labels for the article list; not drawn as nodes (no type)
+        out.extend(q.triple for q in store.quads_for_pattern(article, None, None, default)
+                   if q.predicate in (_OX_LABEL, _OX_HEADLINE))
+    return out
+
+
+def _ox(term) -> "ox.NamedNode":
+    import pyoxigraph as ox
+
+    return ox.NamedNode(str(term))
+
+
+_OX_TYPE, _OX_LABEL, _OX_SUBJECT = _ox(RDF.type), _ox(RDFS.label), _ox(RDF.subject)
+_OX_PREDICATE, _OX_OBJECT = _ox(RDF.predicate), _ox(RDF.object)
+_OX_MENTIONED_IN, _OX_SENTENCE, _OX_HEADLINE = _ox(KG.mentionedIn), _ox(KG.sentence), _ox(KG.headline)
