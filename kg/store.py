@@ -264,7 +264,7 @@ class StoreWriter:
             return
         self._load_batch()
         self._wait()
-        new = set(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True))
+        new = {q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)}
         old = {q.triple for q in self.store.quads_for_pattern(None, None, None, ENTITIES_GRAPH)}
         default = ox.DefaultGraph()
         gone = old - new
