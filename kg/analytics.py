@@ -20,6 +20,7 @@ from rdflib import Graph
 from kg.atomic import atomic_write_text
 from kg.defaults import STATS_SEED
 from kg.errors import KgError
+from kg.outputs import check_output_set
 from kg.projection import CONTEXT_PREDICATES, RESERVED_NODE_KEYS, to_networkx
 
 
@@ -286,6 +287,7 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 def run_stats_command(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise KgError("--top must be at least 1")
+    check_output_set(Path(args.graph).parent)  # a whole set, or none of kg build's
     result = stats(load_graph(args.graph), top=args.top, seed=getattr(args, "seed", STATS_SEED))
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))

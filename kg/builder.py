@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import multiprocessing
 import os
 import resource
@@ -58,6 +59,7 @@ class Article:
     path: Path
     key: str  # its cache key (kg.cache.entry_key)
     status: str = "new"  # new | changed | unchanged
+    offset: int = 0  # where its record starts, in a file `kg extract` wrote
 
 
 @dataclass
@@ -299,8 +301,72 @@ def build_output(inputs: Iterable[Path | str], out_dir: Path, publication_date: 
     """Build (or bring up to date) the output set in `out_dir` from the articles under `inputs`."""
     from kg.pipeline import default_jobs
 
-    started = time.monotonic()
     paths = iter_input_files(inputs)
+
+    def produce(articles: list[Article]) -> Iterator[ArticleOutput]:
+        items = [ArticleInput(a.article_id, a.path) for a in articles]
+        if scheduler:
+            return dask_outputs(items, publication_date, scheduler)
+        return local_outputs(items, publication_date, jobs or default_jobs())
+
+    return _build(out_dir, lambda previous: plan(paths, publication_date, previous), produce,
+                  options_of(publication_date), quiet, report_failure)
+
+
+def load_output(files: Iterable[Path | str], out_dir: Path, quiet: bool = False,
+                report_failure: Callable[[Path, str], None] | None = None) -> BuildReport:
+    """`kg load`: the output set from files `kg extract` wrote (any batch system's map step)."""
+    from kg.articles import output_of, record_from_json
+
+    files = [Path(f) for f in files]
+
+    def produce(articles: list[Article]) -> Iterator[ArticleOutput]:
+        for article in articles:
+            with open(article.path, "rb") as handle:
+                handle.seek(article.offset)
+                line = handle.readline().decode("utf-8")
+            yield output_of(record_from_json(line[len(EXTRACT_MARKER):]))
+
+    return _build(out_dir, lambda previous: plan_extracted(files, previous), produce,
+                  {**options_of(None), "date": "from kg extract"}, quiet, report_failure)
+
+
+#: How `kg extract` starts the line that carries an article's record (a comment to N-Quads readers).
+EXTRACT_MARKER = "# kg-article "
+
+
+def plan_extracted(files: list[Path], previous: dict | None) -> list[Article]:
+    """The articles in files `kg extract` wrote, keyed by their record and the pipeline."""
+    before = (previous or {}).get("articles", {})
+    articles, seen = [], set()
+    marker = EXTRACT_MARKER.encode("utf-8")
+    for path in files:
+        try:
+            handle = open(path, "rb")
+        except OSError as exc:
+            raise KgError(f"cannot read {path}: {exc.strerror or exc}") from None
+        with handle:
+            offset = 0
+            for line in handle:
+                if line.startswith(marker):
+                    article_id = json.loads(line[len(marker):])["id"]
+                    if article_id in seen:
+                        raise KgError(f"{path}: article {article_id!r} appears twice in the files given")
+                    seen.add(article_id)
+                    key = hashlib.sha256(pipeline_fingerprint().encode() + line).hexdigest()
+                    status = ("new" if article_id not in before else
+                              "unchanged" if before[article_id] == key else "changed")
+                    articles.append(Article(article_id, path, key, status, offset))
+                offset += len(line)
+        if not articles:
+            raise KgError(f"{path}: no article in it (kg load reads what `kg extract` writes)")
+    return articles
+
+
+def _build(out_dir: Path, planner: Callable[[dict | None], list[Article]],
+           produce: Callable[[list[Article]], Iterator[ArticleOutput]], options: dict, quiet: bool,
+           report_failure: Callable[[Path, str], None] | None) -> BuildReport:
+    started = time.monotonic()
     out_dir = Path(out_dir)
     report_failure = report_failure or (lambda path, reason: print(f"kg build: skipped {path}: {reason}",
                                                                    file=sys.stderr, flush=True))
@@ -310,10 +376,9 @@ def build_output(inputs: Iterable[Path | str], out_dir: Path, publication_date: 
             previous = check_output_set(out_dir)
         except KgError:
             previous = None  # a damaged set: build everything again
-        options = options_of(publication_date)
         if previous is not None and previous.get("options") != options:
             previous = {**previous, "articles": {}}  # another date or pipeline: every article is new
-        articles = plan(paths, publication_date, previous)
+        articles = planner(previous)
         report = BuildReport(build_id=new_build_id(), out_dir=out_dir, articles=len(articles))
         if previous is not None and _unchanged(articles, previous):
             counts = previous.get("counts", {})
@@ -335,11 +400,7 @@ def build_output(inputs: Iterable[Path | str], out_dir: Path, publication_date: 
             changed_ids = {a.article_id for a in articles if a.status == "changed"}
 
             def outputs() -> Iterator[tuple[Article, ArticleOutput]]:
-                to_process = [ArticleInput(a.article_id, a.path) for a in articles if a.key not in cache]
-                if scheduler:
-                    produced = dask_outputs(to_process, publication_date, scheduler)
-                else:
-                    produced = local_outputs(to_process, publication_date, jobs or default_jobs())
+                produced = produce([a for a in articles if a.key not in cache])
                 for article in articles:
                     output = cache.get(article.key) if article.key in cache else None
                     if output is None:
@@ -500,3 +561,48 @@ class SharedTriples:
         while chunk := list(itertools.islice(triples, self.CHUNK)):
             output.write(turtle_body(chunk))
         return len(self.seen)
+
+
+# ---------------------------------------------------------------- kg extract / kg load
+
+
+def extract_to(paths: list[Path], output, publication_date: date | None = None, jobs: int = 1,
+               report_failure: Callable[[Path, str], None] | None = None) -> int:
+    """`kg extract`: each article's graph as N-Quads to the binary stream `output`, after a
+    comment line that carries its record (so `kg load` can resolve entities across articles).
+    Returns the number of articles that failed."""
+    import pyoxigraph as ox
+
+    from kg.articles import record_to_json
+    from kg.rdf import article_quads
+
+    ids = article_ids(paths)
+    items = [ArticleInput(ids[path], path) for path in paths]
+    failed = 0
+    for item, result in zip(items, local_outputs(items, publication_date, jobs)):
+        if result.error is not None:
+            failed += 1
+            (report_failure or (lambda p, r: print(f"kg extract: skipped {p}: {r}", file=sys.stderr)))(
+                item.path, result.error)
+            continue
+        output.write((EXTRACT_MARKER + record_to_json(result.record) + "\n").encode("utf-8"))
+        ox.serialize(article_quads(result.record), output, ox.RdfFormat.N_QUADS)
+    return failed
+
+
+def run_extract_command(args) -> int:
+    from kg.pipeline import default_jobs, parse_date
+
+    paths = iter_input_files(args.inputs)
+    failed = extract_to(paths, sys.stdout.buffer, parse_date(args.date), args.jobs or default_jobs())
+    sys.stdout.buffer.flush()
+    if failed == len(paths):
+        raise KgError("no article could be extracted")
+    return 1 if failed else 0
+
+
+def run_load_command(args) -> int:
+    report = load_output(args.files, args.out, quiet=args.quiet)
+    if not args.quiet:
+        print(report.summary())
+    return 1 if report.failed else 0

@@ -59,6 +59,20 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
                    f"(default: ${SCHEDULER_ENV}; none: worker processes on this machine)")
 
 
+def add_extract_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", type=Path, metavar="FILE", help="article files or folders")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="publication date: gives the year to dates such as 7月1日")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+
+
+def add_load_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="N-Quads files that kg extract wrote")
+    p.add_argument("--out", type=Path, default=OUT_DIR, metavar="DIR",
+                   help=f"output folder (default: {OUT_DIR}/)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
 def _graph_or_store(p: argparse.ArgumentParser, verb: str) -> None:
     """--graph FILE | --store DIR: the source every reading command takes."""
     source = p.add_mutually_exclusive_group()
@@ -123,6 +137,14 @@ COMMANDS = [
      "Read articles (files or folders of .txt/.html, UTF-8 or GBK) and write "
      "DIR/graph.ttl, DIR/graph.html and the query store.",
      add_build_arguments, "kg.cli:run_build_command"),
+    ("extract", "write each article's graph as N-Quads to standard output (the map step)",
+     "Extract articles one by one and write each one's named graph as N-Quads, after a comment "
+     "line with what cross-article resolution needs; any batch system can run this per file, "
+     "and `kg load` makes the output set from the results.",
+     add_extract_arguments, "kg.builder:run_extract_command"),
+    ("load", "make the output set from files that kg extract wrote",
+     "Resolve entities across the extracted articles and write DIR/graph.ttl, the page, "
+     "GraphML and the query store, as kg build does.", add_load_arguments, "kg.builder:run_load_command"),
     ("query", "run a SPARQL query (text, .rq file or named query)",
      "Run SPARQL over the built graph.", add_query_arguments, "kg.query:run_query_command"),
     ("export", "export the graph as Turtle, TriG, N-Quads, N-Triples or JSON-LD",

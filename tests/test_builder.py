@@ -218,3 +218,41 @@ def test_the_summary_graph_is_rebuilt_with_the_articles(tmp_path):
     assert clean.articles == 1
     assert summary == {q for q in store_quads(tmp_path / "clean-out") if q.graph_name == SUMMARY_GRAPH}
     assert (out / MANIFEST_NAME).is_file() and not shutil.which("kg-none")
+
+
+def test_extract_then_load_equals_build(tmp_path):
+    corpus = write(tmp_path / "corpus", ARTICLES)
+    extracted = tmp_path / "extracted"
+    extracted.mkdir()
+    for name in ARTICLES:  # one map task per file, as a batch system would run them
+        done = subprocess.run([sys.executable, "-m", "kg", "extract", str(corpus / name)], capture_output=True,
+                              cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=300)
+        assert done.returncode == 0, done.stderr
+        (extracted / f"{name}.nq").write_bytes(done.stdout)
+        assert list(ox.parse(done.stdout, format=ox.RdfFormat.N_QUADS))  # plain N-Quads to any reader
+    done = kg("load", *sorted(extracted.iterdir()), "--out", tmp_path / "loaded", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    build(corpus, tmp_path / "built")
+    assert store_quads(tmp_path / "loaded") == store_quads(tmp_path / "built")
+    assert turtle_triples(tmp_path / "loaded") == turtle_triples(tmp_path / "built")
+
+
+def test_a_dask_cluster_builds_the_same_graph(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    corpus = write(tmp_path / "corpus", ARTICLES)
+    build(corpus, tmp_path / "local")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        report = build(corpus, tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert report.new == 3 and not report.failed
+    assert store_quads(tmp_path / "dask") == store_quads(tmp_path / "local")
+    assert turtle_triples(tmp_path / "dask") == turtle_triples(tmp_path / "local")
+
+
+def test_readers_give_one_line_on_a_broken_set(tmp_path):
+    build(write(tmp_path / "corpus", ARTICLES), tmp_path / "output")
+    (tmp_path / "output" / "graph.html").write_text("not the page", encoding="utf-8")
+    for command in (["query", "ASK {}"], ["export", "--format", "nt"], ["stats"]):
+        done = kg(*command, cwd=tmp_path)
+        assert done.returncode == 2, command
+        assert done.stderr.count("\n") == 1 and "run `kg build` again" in done.stderr
