@@ -1,10 +1,12 @@
 """The query store: an on-disk Oxigraph (pyoxigraph) database of the built graph.
 
-`kg build` calls `load_store` to write `output/store/`: every named graph of the
-rdflib dataset (one per article) plus the ontology in its own named graph
-`<https://w3id.org/kg-news/ontology>`. `kg query`, `kg export` and `kg serve`
-read it back with `open_store` (read-only, so several processes may share it),
-or load an RDF file given with `--graph` through `store_from_file`.
+`kg build` writes `output/store/` with a `StoreWriter` (kg.builder): one named graph
+per article, the entities' classes and labels in `<https://w3id.org/kg-news/entities>`,
+and the ontology in its own named graph `<https://w3id.org/kg-news/ontology>`.
+`load_store` and `write_store_from_quads` make a store from a whole dataset at once.
+`kg query`, `kg export` and `kg serve` read it back with `open_store` (read-only,
+so several processes may share it), or load an RDF file given with `--graph`
+through `store_from_file`.
 
 The store's default graph is the merge of the article graphs, each triple once
 however many articles state it: the same triples as `output/graph.ttl`. Queries
@@ -18,7 +20,8 @@ triple once per graph that holds it there, so `COUNT`s and listings of shared
 entities came out inflated (Oxigraph issue 1919, fixed after 0.5.13); keeping it
 also makes Turtle export a plain dump of one graph.
 
-Next to the RocksDB files the folder holds `snapshot.nq`, every quad of the store
+Next to the RocksDB files the folder holds `snapshot.nq` (for stores of up to
+SNAPSHOT_MAX_QUADS quads; a bigger one would not fit a reader's memory), every quad of the store
 (named graphs, ontology and the merged default graph) as N-Quads. Iterating the
 on-disk store is slow (about 90,000 quads/s, so a whole-graph export or a query
 that scans everything is bound by RocksDB), so `kg serve` and `kg export` load
