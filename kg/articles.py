@@ -53,6 +53,7 @@ class ArticleOutput:
     quad_count: int = 0  # the triples of its named graph
     own_count: int = 0  # of which its own (see above)
     error: str | None = None  # one line: why the article could not be processed
+    entry: bytes = b""  # its cache entry, made by the worker (kg.cache.encode_entry)
 
 
 _tools = None

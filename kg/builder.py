@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from kg.articles import TURTLE_HEADER, ArticleInput, ArticleOutput, process_article, tools
-from kg.cache import ArticleCache, content_hash, entry_key, pipeline_fingerprint
+from kg.cache import ArticleCache, content_hash, encode_entry, entry_key, pipeline_fingerprint
 from kg.errors import KgError
 from kg.outputs import (
     STORE_MARKER, STORE_NAME, TURTLE_MARKER, TURTLE_NAME, build_lock, check_output_set, new_build_id, publish,
@@ -169,7 +169,7 @@ def local_outputs(items: list[ArticleInput], publication_date: date | None, jobs
     jobs = min(jobs, max(1, len(items) // CHUNK))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for item in items:
-            yield process_article(item, publication_date)
+            yield process_for_cache(item, publication_date)
         return
     global _publication_date
     _publication_date = publication_date
@@ -206,7 +206,17 @@ def _worker_start() -> None:
 
 
 def _work(item: ArticleInput) -> ArticleOutput:
-    return process_article(item, _publication_date)
+    return process_for_cache(item, _publication_date)
+
+
+def process_for_cache(item: ArticleInput, publication_date: date | None) -> ArticleOutput:
+    """process_article, with the cache entry made here, in the worker, rather than in the parent."""
+    from kg.cache import encode_entry
+
+    output = process_article(item, publication_date)
+    if output.error is None:
+        output.entry = encode_entry(output)
+    return output
 
 
 def dask_outputs(items: list[ArticleInput], publication_date: date | None, address: str) -> Iterator[ArticleOutput]:
@@ -237,7 +247,7 @@ def dask_outputs(items: list[ArticleInput], publication_date: date | None, addre
                 pending.append(ArticleOutput(item.article_id, error=str(exc)))
             else:
                 sent = ArticleInput(item.article_id, item.path, source)
-                pending.append(client.submit(process_article, sent, publication_date, pure=False))
+                pending.append(client.submit(process_for_cache, sent, publication_date, pure=False))
             while len(pending) > window:
                 yield _result(pending.popleft())
         while pending:
@@ -400,13 +410,19 @@ def _build(out_dir: Path, planner: Callable[[dict | None], list[Article]],
             changed_ids = {a.article_id for a in articles if a.status == "changed"}
 
             def outputs() -> Iterator[tuple[Article, ArticleOutput]]:
-                produced = produce([a for a in articles if a.key not in cache])
+                cached = {a.key for a in articles if a.key in cache}
+                produced = produce([a for a in articles if a.key not in cached])
                 for article in articles:
-                    output = cache.get(article.key) if article.key in cache else None
-                    if output is None:
+                    if article.key in cached:
+                        output = cache.get(article.key)
+                        if output is not None:
+                            yield article, output
+                            continue
+                        output = next(produce([article]))  # a damaged entry: made again, here
+                    else:
                         output = next(produced)
-                        if output.error is None:
-                            cache.put(article.key, output)
+                    if output.error is None:
+                        cache.put(article.key, output.entry or encode_entry(output))
                     yield article, output
 
             assembled = assemble(staging, report, outputs(), incremental=incremental,
@@ -455,7 +471,8 @@ def _refuse_foreign_files(out_dir: Path) -> None:
         if out_dir.exists():
             raise KgError(f"--out {out_dir} is a file, not a folder")
         return
-    foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in OUTPUT_NAMES and not p.name.startswith("."))
+    # (temporary files that earlier builds left were removed by kg.outputs.recover already)
+    foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in OUTPUT_NAMES)
     if foreign:
         shown = ", ".join(foreign[:3]) + (" …" if len(foreign) > 3 else "")
         raise KgError(f"{out_dir} holds files kg build did not write ({shown}); "

@@ -54,6 +54,23 @@ def entry_key(article_id: str, source_name: str, data_hash: str, publication_dat
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
+def encode_entry(output: ArticleOutput) -> bytes:
+    payload = pickle.dumps((output.record, output.own, output.shared, output.quad_count, output.own_count),
+                           protocol=pickle.HIGHEST_PROTOCOL)
+    return FORMAT + zlib.compress(payload, 1)
+
+
+def decode_entry(data: bytes) -> ArticleOutput | None:
+    """The output an entry holds; None for one that is not whole (it is then made again)."""
+    if not data.startswith(FORMAT):
+        return None
+    try:
+        record, own, shared, quad_count, own_count = pickle.loads(zlib.decompress(data[len(FORMAT):]))
+    except (EOFError, ValueError, TypeError, zlib.error, pickle.UnpicklingError):
+        return None
+    return ArticleOutput(record.article_id, record, own, shared, quad_count, own_count)
+
+
 class ArticleCache:
     """Entries under `folder/<first two characters of the key>/<key>`."""
 
@@ -66,21 +83,16 @@ class ArticleCache:
     def __contains__(self, key: str) -> bool:
         return self.path(key).is_file()
 
-    def put(self, key: str, output: ArticleOutput) -> None:
-        payload = pickle.dumps((output.record, output.own, output.shared, output.quad_count, output.own_count),
-                               protocol=pickle.HIGHEST_PROTOCOL)
-        atomic_write_bytes(self.path(key), FORMAT + zlib.compress(payload, 1), durable=False)
+    def put(self, key: str, entry: bytes) -> None:
+        """Store an entry made by `encode_entry` (in the worker that made the output)."""
+        atomic_write_bytes(self.path(key), entry, durable=False)
 
     def get(self, key: str) -> ArticleOutput | None:
         """The entry, or None if there is none (or it is unreadable: then it is made again)."""
         try:
-            data = self.path(key).read_bytes()
-            if not data.startswith(FORMAT):
-                return None
-            record, own, shared, quad_count, own_count = pickle.loads(zlib.decompress(data[len(FORMAT):]))
-        except (OSError, EOFError, ValueError, zlib.error, pickle.UnpicklingError):
+            return decode_entry(self.path(key).read_bytes())
+        except OSError:
             return None
-        return ArticleOutput(record.article_id, record, own, shared, quad_count, own_count)
 
     def keep_only(self, keys: set[str]) -> int:
         """Remove every entry (and leftover temporary file) not in `keys`; return how many."""

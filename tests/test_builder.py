@@ -256,3 +256,17 @@ def test_readers_give_one_line_on_a_broken_set(tmp_path):
         done = kg(*command, cwd=tmp_path)
         assert done.returncode == 2, command
         assert done.stderr.count("\n") == 1 and "run `kg build` again" in done.stderr
+
+
+def test_a_damaged_cache_entry_is_made_again(tmp_path):
+    corpus, out = write(tmp_path / "corpus", ARTICLES), tmp_path / "out"
+    build(corpus, out)
+    entries = sorted(p for p in (state_dir(out) / "cache").rglob("*") if p.is_file())
+    assert len(entries) == 3
+    entries[0].write_bytes(entries[0].read_bytes()[:100])  # as a crash of the machine might leave it
+    shutil.rmtree(out)
+    rebuilt = build(corpus, out)
+    assert rebuilt.new == 3 and not rebuilt.failed
+    assert store_quads(out) == store_quads(tmp_path / "out")
+    clean = build(write(tmp_path / "clean", ARTICLES), tmp_path / "clean-out")
+    assert rebuilt.triples == clean.triples
