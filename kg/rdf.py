@@ -102,7 +102,7 @@ def article_quads(record: ArticleRecord) -> list[ox.Quad]:
 
 
 def article_ntriples(record: ArticleRecord) -> tuple[str, str]:
-    """One article's named graph as N-Triples: (its own triples, its shared ones).
+    """One article's named graph as N-Triples, each triple once: (its own triples, its shared ones).
 
     The graph holds the article, its sentences, what it mentions, and every statement
     it makes with its provenance. Nothing in it depends on another article, so an
@@ -136,6 +136,7 @@ def article_ntriples(record: ArticleRecord) -> tuple[str, str]:
                    f"{node} {kg['endOffset']} {_nt_literal(s.end)} .\n")
     for key in record.entity_keys:
         shared.append(f"{_nt_iri(key)} {kg['mentionedIn']} {article} .\n")
+    stated: set[str] = set()  # each line once: the same statement read twice is one triple
     for st in record.statements:
         subject = _nt_iri(st.subject)
         if st.predicate == "type":
@@ -143,8 +144,14 @@ def article_ntriples(record: ArticleRecord) -> tuple[str, str]:
         else:
             predicate = kg[st.predicate]
             obj = _nt_iri(st.obj) if st.is_relation else _nt_literal(st.obj)
-        (own if subject == article else shared).append(f"{subject} {predicate} {obj} .\n")
+        triple = f"{subject} {predicate} {obj} .\n"
+        if triple not in stated:
+            stated.add(triple)
+            (own if subject == article else shared).append(triple)
         node = _assertion_iri(st.article_id, st.subject, st.predicate, st.obj, st.start, st.end, st.rule)
+        if node in stated:
+            continue
+        stated.add(node)
         own.append(f"{node} {_NT_TYPE} {kg['Assertion']} .\n{node} {_NT_SUBJECT} {subject} .\n"
                    f"{node} {_NT_PREDICATE} {predicate} .\n{node} {_NT_OBJECT} {obj} .\n"
                    f"{node} {kg['article']} {article} .\n")

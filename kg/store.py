@@ -236,12 +236,18 @@ class StoreWriter:
         self.store.remove_graph(graph)
 
     def add_article(self, article_id: str, turtle: bytes, ntriples: bytes) -> None:
-        """Queue one article graph (Turtle without prefix lines, plus N-Triples) for loading."""
+        """Queue one article graph (Turtle without prefix lines, plus N-Triples) for loading.
+
+        A huge article is cut into pieces at statement ends, so that no batch, and no
+        bulk load's memory, grows with the size of one article.
+        """
         name = str(_article_graph(article_id)).encode("utf-8")
-        self._parts += [name, b" {\n", turtle, ntriples, b"}\n{\n", turtle, ntriples, b"}\n"]
-        self._size += 2 * (len(turtle) + len(ntriples))
-        if self._size >= self.BATCH_BYTES:
-            self._load_batch()
+        # Oxigraph's Turtle writer escapes line breaks in literals: " .\n" ends a statement
+        for piece in [*_pieces(turtle, b" .\n", self.BATCH_BYTES // 2), *_pieces(ntriples, b"\n", self.BATCH_BYTES // 2)]:
+            self._parts += [name, b" {\n", piece, b"}\n{\n", piece, b"}\n"]
+            self._size += 2 * len(piece)
+            if self._size >= self.BATCH_BYTES:
+                self._load_batch()
 
     def _load_batch(self) -> None:
         from kg.articles import TURTLE_HEADER
@@ -292,6 +298,20 @@ class StoreWriter:
         self.store.flush()
         del self.store  # closes RocksDB
         (self.path / STORE_MARKER).write_text(build_id + "\n", encoding="utf-8")
+
+
+def _pieces(data: bytes, end: bytes, size: int) -> list[bytes]:
+    """`data` cut into pieces of about `size` bytes, each ending with `end`."""
+    pieces, start = [], 0
+    while len(data) - start > size:
+        cut = data.find(end, start + size)
+        if cut < 0:
+            break
+        pieces.append(data[start:cut + len(end)])
+        start = cut + len(end)
+    if start < len(data):
+        pieces.append(data[start:])
+    return pieces
 
 
 def _article_graph(article_id: str) -> ox.NamedNode:
