@@ -41,7 +41,7 @@ from kg.cache import ArticleCache, content_hash, encode_entry, entry_key, pipeli
 from kg.errors import KgError
 from kg.outputs import (
     STORE_MARKER, STORE_NAME, TURTLE_MARKER, TURTLE_NAME, build_lock, check_output_set, new_build_id, publish,
-    read_manifest, staging_folder, write_manifest,
+    staging_folder, write_manifest,
 )
 from kg.reader import iter_input_files
 

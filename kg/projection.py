@@ -21,6 +21,7 @@ from typing import NamedTuple
 from urllib.parse import unquote
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
@@ -280,8 +281,6 @@ def page_graph(store_path, limit: int) -> Graph:
     has them), with their triples and, for each, a bounded sample of the evidence, so the
     page and the time to make it do not grow with the corpus.
     """
-    import pyoxigraph as ox
-
     from kg.rdf import to_rdflib
     from kg.store import ENTITIES_GRAPH, article_graphs
 
@@ -311,8 +310,6 @@ MENTION_COUNTS = "SELECT ?e (COUNT(?a) AS ?n) WHERE { ?e kg:mentionedIn ?a } GRO
 def overview_triples(store, nodes: list) -> list:
     """The triples of `nodes`, a bounded sample of the assertions about each, with their
     sentences, and the labels of the articles they name (see `page_graph`)."""
-    import pyoxigraph as ox
-
     default = ox.DefaultGraph()
     out = []
     articles, sentences = set(), set()
@@ -341,12 +338,6 @@ def overview_triples(store, nodes: list) -> list:
     return out
 
 
-def _ox(term) -> "ox.NamedNode":
-    import pyoxigraph as ox
-
-    return ox.NamedNode(str(term))
-
-
-_OX_TYPE, _OX_LABEL, _OX_SUBJECT = _ox(RDF.type), _ox(RDFS.label), _ox(RDF.subject)
-_OX_PREDICATE, _OX_OBJECT = _ox(RDF.predicate), _ox(RDF.object)
-_OX_MENTIONED_IN, _OX_SENTENCE, _OX_HEADLINE = _ox(KG.mentionedIn), _ox(KG.sentence), _ox(KG.headline)
+_OX_TYPE, _OX_LABEL, _OX_SUBJECT, _OX_PREDICATE, _OX_OBJECT = (
+    ox.NamedNode(str(t)) for t in (RDF.type, RDFS.label, RDF.subject, RDF.predicate, RDF.object))
+_OX_MENTIONED_IN, _OX_SENTENCE, _OX_HEADLINE = (ox.NamedNode(str(t)) for t in (KG.mentionedIn, KG.sentence, KG.headline))
