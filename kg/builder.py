@@ -387,7 +387,7 @@ def _build(out_dir: Path, planner: Callable[[dict | None], list[Article]],
         except KgError:
             previous = None  # a damaged set: build everything again
         if previous is not None and previous.get("options") != options:
-            previous = {**previous, "articles": {}}  # another date or pipeline: every article is new
+            previous = None  # another date, pipeline or page limit: a clean build (from the cache where it can)
         articles = planner(previous)
         report = BuildReport(build_id=new_build_id(), out_dir=out_dir, articles=len(articles))
         if previous is not None and _unchanged(articles, previous):

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -94,9 +95,12 @@ def test_a_rebuild_with_no_change_touches_nothing(tmp_path):
     assert again.nothing_changed and again.build_id == first.build_id
     assert (again.unchanged, again.new, again.entities) == (3, 0, first.entities)
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
-    # another --date is another build of every article
-    dated = build(corpus, out, publication_date=__import__("datetime").date(2024, 8, 1))
+    # another --date is another build of every article, equal to a clean one
+    when = date(2024, 8, 1)
+    dated = build(corpus, out, publication_date=when)
     assert not dated.nothing_changed and dated.new == 3
+    build(corpus, tmp_path / "clean", publication_date=when)
+    assert store_quads(out) == store_quads(tmp_path / "clean")
 
 
 def test_a_failed_article_is_reported_and_skipped(tmp_path):
