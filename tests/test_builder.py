@@ -274,3 +274,24 @@ def test_a_damaged_cache_entry_is_made_again(tmp_path):
     assert store_quads(out) == store_quads(tmp_path / "out")
     clean = build(write(tmp_path / "clean", ARTICLES), tmp_path / "clean-out")
     assert rebuilt.triples == clean.triples
+
+
+def test_a_graph_bigger_than_the_overview_limit_is_shown_by_its_most_named_entities(tmp_path, monkeypatch):
+    import json
+    import re
+
+    import networkx as nx
+
+    monkeypatch.setenv("KG_HTML_OVERVIEW_NODES", "12")
+    out = tmp_path / "out"
+    report = build(write(tmp_path / "corpus", ARTICLES), out)
+    assert report.entities > 12
+    html = (out / "graph.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.S).group(1))
+    nodes = data["details"]["nodes"]
+    assert len(nodes) == 12
+    labels = {n["label"] for n in nodes}
+    assert "青川经济技术开发区" in labels or "青川经开区" in labels  # the zone two articles name is kept
+    assert any(n["ev"] for n in nodes)
+    assert all(0 <= row[0] < len(data["sentences"]) for n in nodes for row in n["ev"])
+    assert nx.read_graphml(out / "graph.graphml").number_of_nodes() == 12
