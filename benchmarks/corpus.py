@@ -30,7 +30,7 @@ EVENTS = ["人才工作座谈会", "青年人才专题培训班", "产业对接�
           "政企恳谈会", "党建联盟年会", "招聘会", "重点项目集中开工仪式"]
 ALLIANCE_KINDS = ["党建联盟", "产业联盟", "红盟", "人才发展联盟"]
 PAPERS = ["日报", "晚报", "新闻网", "发布"]
-QUALIFIERS = ["", "", "余", "多", "近"]
+QUALIFIERS = ["", "", "余", "多"]
 
 
 class Names:
@@ -54,44 +54,38 @@ class Names:
         return self.rng.choice(self.places) + name + self.rng.choice(LEGAL) if legal else name
 
 
-def _date(rng: random.Random) -> str:
-    return f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
+# Sentences of the genre, with slots filled by `_fill`: {zone} and {alliance} are the
+# article's own, the others are drawn afresh at each use.
+TEMPLATES = [
+    "{date}上午,{zone}举办{event},{firms}等{n}家企业的{group}参加活动。",
+    "今年以来,{zone}党工委选派{n}名党建指导员深入企业,帮助企业解决用工、融资等实际困难。",
+    "为提升服务水平,{zone}聘请{few}位法律专家,为企业提供政策咨询和法律服务。",
+    "{date},{alliance}在{zone}正式成立,首批成员单位包括{members}等{dozen}家。",
+    "近日,{zone}组织{n}{qualifier}名{group}赴{other_zone}参观学习,感受创新氛围。",
+    "{company}{title}{person}说,这次活动让大家收获很大,公司将继续加大研发投入。",
+    "{date},{zone}在市民中心召开{event},区内{n}余家企业负责人参加会议。",
+    "截至目前,{zone}已集聚各类人才{n0}余名,其中博士{n}名,为{industry}产业发展提供了有力支撑。",
+    "会上,{zone}{official}{person}表示,将持续优化营商环境,推动产业链上下游协同发展。",
+    "该联盟聚焦{industry}产业,由{company}担任首任轮值主席单位,定期开展技术交流和人才共享。",
+    "{zone}{official}{person}、{short_company}{title}{other_person}出席活动并致辞。",
+    "下一步,{zone}将以{alliance}为纽带,围绕{industry}、{other_industry}等主导产业,推动党建与业务深度融合。",
+]
 
 
-def _sentence(rng: random.Random, names: Names, zone: str, alliance: str) -> str:
-    kind = rng.randrange(12)
+def _fill(template: str, rng: random.Random, names: Names, zone: str, alliance: str) -> str:
     n = rng.randint(5, 200)
-    if kind == 0:
-        firms = "、".join(names.company(False) for _ in range(rng.randint(2, 5)))
-        return (f"{_date(rng)}上午,{zone}举办{rng.choice(EVENTS)},{firms}等{n}家企业的"
-                f"{rng.choice(GROUPS)}参加活动。")
-    if kind == 1:
-        return f"今年以来,{zone}党工委选派{n}名党建指导员深入企业,帮助企业解决用工、融资等实际困难。"
-    if kind == 2:
-        return f"为提升服务水平,{zone}聘请{n % 20 + 3}位法律专家,为企业提供政策咨询和法律服务。"
-    if kind == 3:
-        members = "、".join(names.company() for _ in range(rng.randint(2, 6)))
-        return f"{_date(rng)},{alliance}在{zone}正式成立,首批成员单位包括{members}等{n % 30 + 5}家。"
-    if kind == 4:
-        return (f"近日,{zone}组织{n}{rng.choice(QUALIFIERS)}名{rng.choice(GROUPS)}赴{rng.choice(names.zones)}"
-                f"参观学习,感受创新氛围。")
-    if kind == 5:
-        return (f"{names.company()}{rng.choice(TITLES)}{names.person()}说,这次活动让大家收获很大,"
-                f"公司将继续加大研发投入。")
-    if kind == 6:
-        return f"{_date(rng)},{zone}在市民中心召开{rng.choice(EVENTS)},区内{n}余家企业负责人参加会议。"
-    if kind == 7:
-        return (f"截至目前,{zone}已集聚各类人才{n * 10}余名,其中博士{n}名,"
-                f"为{rng.choice(INDUSTRIES)}产业发展提供了有力支撑。")
-    if kind == 8:
-        return f"会上,{zone}{rng.choice(OFFICIALS)}{names.person()}表示,将持续优化营商环境,推动产业链上下游协同发展。"
-    if kind == 9:
-        return (f"该联盟聚焦{rng.choice(INDUSTRIES)}产业,由{names.company()}担任首任轮值主席单位,"
-                f"定期开展技术交流和人才共享。")
-    if kind == 10:
-        return f"{zone}{rng.choice(OFFICIALS)}{names.person()}、{names.company(False)}{rng.choice(TITLES)}{names.person()}出席活动并致辞。"
-    return (f"下一步,{zone}将以{alliance}为纽带,围绕{rng.choice(INDUSTRIES)}、{rng.choice(INDUSTRIES)}等主导产业,"
-            f"推动党建与业务深度融合。")
+    slots = {
+        "zone": zone, "alliance": alliance, "n": n, "n0": n * 10, "few": n % 20 + 3, "dozen": n % 30 + 5,
+        "date": f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日", "event": rng.choice(EVENTS),
+        "group": rng.choice(GROUPS), "qualifier": rng.choice(QUALIFIERS), "other_zone": rng.choice(names.zones),
+        "industry": rng.choice(INDUSTRIES), "other_industry": rng.choice(INDUSTRIES),
+        "title": rng.choice(TITLES), "official": rng.choice(OFFICIALS),
+        "person": names.person(), "other_person": names.person(),
+        "company": names.company(), "short_company": names.company(False),
+        "firms": "、".join(names.company(False) for _ in range(rng.randint(2, 5))),
+        "members": "、".join(names.company() for _ in range(rng.randint(2, 6))),
+    }
+    return template.format(**slots)
 
 
 def article(rng: random.Random, names: Names) -> str:
@@ -100,7 +94,8 @@ def article(rng: random.Random, names: Names) -> str:
     alliance = zone + rng.choice(INDUSTRIES) + rng.choice(ALLIANCE_KINDS)
     lines = [f"{zone}举办{rng.choice(EVENTS)}", f"(记者 {names.person()} 通讯员 {names.person()})"]
     for i in range(rng.randint(6, 14)):
-        lines.append("".join(_sentence(rng, names, zone, alliance) for _ in range(rng.randint(1, 3))))
+        lines.append("".join(_fill(rng.choice(TEMPLATES), rng, names, zone, alliance)
+                             for _ in range(rng.randint(1, 3))))
         if i == 2 and rng.random() < 0.5:
             lines.append(f"图为{rng.choice(EVENTS)}现场")  # a picture caption: no clause punctuation
     lines += [f"编辑:{names.person()}", f"来源:{rng.choice(names.places)}{rng.choice(PAPERS)}"]
