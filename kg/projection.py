@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kg.vocab import KG, ontology_dir
+from kg.vocab import KG, RESOURCE, ontology_dir
 
 # Classes whose instances become nodes. The order breaks ties if a resource
 # carries more than one core type (the pipeline gives one, hand-made graphs may not).
@@ -268,8 +268,8 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
 
 
 #: For a graph shown as an overview: evidence kept per node (in store order), and per triple.
-OVERVIEW_ASSERTIONS_PER_NODE = 200
-OVERVIEW_ASSERTIONS_PER_TRIPLE = 5
+OVERVIEW_ASSERTIONS_PER_NODE = 20
+OVERVIEW_ASSERTIONS_PER_TRIPLE = 3
 
 
 def page_graph(store_path, limit: int) -> Graph:
@@ -311,6 +311,7 @@ def overview_triples(store, nodes: list) -> list:
     """The triples of `nodes`, a bounded sample of the assertions about each, with their
     sentences, and the labels of the articles they name (see `page_graph`)."""
     default = ox.DefaultGraph()
+    shown = set(nodes)
     out = []
     articles, sentences = set(), set()
     for node in nodes:
@@ -319,14 +320,19 @@ def overview_triples(store, nodes: list) -> list:
             if q.predicate == _OX_MENTIONED_IN:
                 articles.add(q.object)
         per_triple: dict = defaultdict(int)
-        for n, q in enumerate(store.quads_for_pattern(None, _OX_SUBJECT, node, default)):
-            if n >= OVERVIEW_ASSERTIONS_PER_NODE:
+        kept = 0
+        for q in store.quads_for_pattern(None, _OX_SUBJECT, node, default):
+            if kept >= OVERVIEW_ASSERTIONS_PER_NODE:
                 break
+            obj = next(iter(store.quads_for_pattern(q.subject, _OX_OBJECT, None, default)), None)
+            if obj is None or (obj.object.value.startswith(_RESOURCE) and obj.object not in shown):
+                continue  # evidence of an edge the overview does not draw
             assertion = [t.triple for t in store.quads_for_pattern(q.subject, None, None, default)]
             stated = tuple(t.object for t in assertion if t.predicate in (_OX_PREDICATE, _OX_OBJECT))
             per_triple[stated] += 1
             if per_triple[stated] > OVERVIEW_ASSERTIONS_PER_TRIPLE:
                 continue
+            kept += 1
             out.extend(assertion)
             sentences.update(t.object for t in assertion if t.predicate == _OX_SENTENCE)
     for sentence in sentences:
@@ -338,6 +344,7 @@ def overview_triples(store, nodes: list) -> list:
     return out
 
 
+_RESOURCE = str(RESOURCE)
 _OX_TYPE, _OX_LABEL, _OX_SUBJECT, _OX_PREDICATE, _OX_OBJECT = (
     ox.NamedNode(str(t)) for t in (RDF.type, RDFS.label, RDF.subject, RDF.predicate, RDF.object))
 _OX_MENTIONED_IN, _OX_SENTENCE, _OX_HEADLINE = (ox.NamedNode(str(t)) for t in (KG.mentionedIn, KG.sentence, KG.headline))

@@ -154,25 +154,27 @@ def co_mention_pairs(store: ox.Store) -> list[tuple[int, ox.NamedNode, ox.NamedN
     Ranked by articles, then by the two labels and IRIs, so that pages of the list are stable.
     Articles naming more than MAX_PAIRED_PER_ARTICLE organisations pair none of them.
     """
+    import heapq
     from collections import Counter, defaultdict
 
-    named: dict[ox.NamedNode, list[ox.NamedNode]] = defaultdict(list)
+    iris: dict[str, str] = {}  # each agent's IRI once, however many rows name it
+    named: dict[str, list[str]] = defaultdict(list)
     for row in _rows(store, AGENT_ARTICLES):
-        named[row["article"]].append(row["x"])
+        x = row["x"].value
+        named[row["article"].value].append(iris.setdefault(x, x))
     pairs: Counter = Counter()
     for agents in named.values():
         if len(agents) > MAX_PAIRED_PER_ARTICLE:
             continue
-        agents.sort(key=lambda node: node.value)
+        agents.sort()
         for i, x in enumerate(agents):
             for y in agents[i + 1:]:
                 pairs[x, y] += 1
-    if not pairs:
-        return []
-    labels = {row["x"]: _value(row["label"]) for row in _rows(store, AGENT_LABELS)}
-    ranked = sorted(pairs.items(), key=lambda item: (-item[1], labels.get(item[0][0], ""), labels.get(item[0][1], ""),
-                                                     item[0][0].value, item[0][1].value))
-    return [(n, x, y) for (x, y), n in ranked[:MAX_PAIRS]]
+    del named
+    labels = {row["x"].value: _value(row["label"]) for row in _rows(store, AGENT_LABELS)}
+    ranked = heapq.nsmallest(MAX_PAIRS, pairs.items(), key=lambda item: (
+        -item[1], labels.get(item[0][0], ""), labels.get(item[0][1], ""), item[0][0], item[0][1]))
+    return [(n, ox.NamedNode(x), ox.NamedNode(y)) for (x, y), n in ranked]
 
 
 def add_summary(store: ox.Store) -> None:
