@@ -49,6 +49,8 @@ from kg.reader import iter_input_files
 OUTPUT_NAMES = frozenset({TURTLE_NAME, "graph.html", "graph.graphml", STORE_NAME, "manifest.json"})
 #: Articles a process-pool worker takes at a time.
 CHUNK = 4
+#: How much lower than the parent's the workers' scheduling priority is (see _worker_start).
+WORKER_NICENESS = 5
 
 
 @dataclass
@@ -203,6 +205,9 @@ def _worker_start() -> None:
     # Extraction makes no reference cycles (a test checks), so the collector would only
     # walk the dictionaries again and again; a worker is short-lived and runs without it.
     gc.disable()
+    # The store's bulk loader, in the parent, is what a build waits for on a machine of
+    # few cores: workers give way to it, and fill the time it leaves.
+    os.nice(WORKER_NICENESS)
 
 
 def _work(item: ArticleInput) -> ArticleOutput:
@@ -529,6 +534,8 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
         quads += report.triples + 2 * entity_text.count(b"\n")  # the merge, the entities' graph
         with report.timed("store"):
             writer.replace_entities(entity_text)
+            writer.load_rest()
+        with report.timed("summary"):
             writer.finish(report.build_id)
     with report.timed("page"):
         # drawn in the page and written as GraphML

@@ -285,12 +285,16 @@ class StoreWriter:
                        for q in self.store.quads_for_pattern(t.subject, t.predicate, t.object, None)):
                 self.store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
 
+    def load_rest(self) -> None:
+        """Load what is queued and wait for it."""
+        self._load_batch()
+        self._wait()
+
     def finish(self, build_id: str) -> None:
         """Load what is left, add the ontology and the summary, mark the store with `build_id`, close it."""
         from kg.outputs import STORE_MARKER
 
-        self._load_batch()
-        self._wait()
+        self.load_rest()
         self._loader.shutdown()
         if not self.store.contains_named_graph(ONTOLOGY_GRAPH):
             add_ontology(self.store)
