@@ -96,16 +96,39 @@ def _process(item: ArticleInput, publication_date: date | None) -> ArticleOutput
     return output_of(record)
 
 
+#: Pieces of N-Triples turned into Turtle at a time (so that a huge article is never held
+#: whole as N-Triples, several times the size of its Turtle).
+TURTLE_PIECES = 20_000
+
+
 def output_of(record: ArticleRecord) -> ArticleOutput:
     """The article's graph as the parent wants it: its own triples as Turtle, the rest as N-Triples."""
-    from kg.rdf import article_ntriples
+    from kg.rdf import article_ntriple_parts
 
-    own, shared = article_ntriples(record)
-    # lenient: our own output, from checked terms; no need to validate every IRI again
-    triples = ox.parse(own.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
-    own_count = own.count("\n")  # a line per triple, each once
-    return ArticleOutput(record.article_id, record, turtle_body(triples), shared.encode("utf-8"),
-                         own_count + shared.count("\n"), own_count)
+    turtle: list[bytes] = []
+    shared: list[bytes] = []
+    own: list[str] = []
+    own_count = 0
+
+    def flush() -> None:
+        nonlocal own_count
+        text = "".join(own).encode("utf-8")
+        own.clear()
+        own_count += text.count(b"\n")  # a line per triple, each once
+        # lenient: our own output, from checked terms; no need to validate every IRI again
+        turtle.append(turtle_body(ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)))
+
+    for is_own, text in article_ntriple_parts(record):
+        if is_own:
+            own.append(text)
+            if len(own) >= TURTLE_PIECES:
+                flush()
+        else:
+            shared.append(text.encode("utf-8"))
+    flush()
+    shared_text = b"".join(shared)
+    return ArticleOutput(record.article_id, record, b"".join(turtle), shared_text,
+                         own_count + shared_text.count(b"\n"), own_count)
 
 
 def turtle_body(triples) -> bytes:

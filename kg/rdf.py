@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from urllib.parse import quote
 
@@ -101,8 +101,8 @@ def article_quads(record: ArticleRecord) -> list[ox.Quad]:
             for t in ox.parse((own + shared).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)]
 
 
-def article_ntriples(record: ArticleRecord) -> tuple[str, str]:
-    """One article's named graph as N-Triples, each triple once: (its own triples, its shared ones).
+def article_ntriple_parts(record: ArticleRecord) -> Iterator[tuple[bool, str]]:
+    """One article's named graph as N-Triples, each triple once, in pieces: (own?, text).
 
     The graph holds the article, its sentences, what it mentions, and every statement
     it makes with its provenance. Nothing in it depends on another article, so an
@@ -116,26 +116,24 @@ def article_ntriples(record: ArticleRecord) -> tuple[str, str]:
     fifth of making a pyoxigraph term for each.
     """
     article = _nt_iri(article_key(record.article_id))
-    own: list[str] = []
-    shared: list[str] = []
     kg = _NT_KG
-    own.append(f"{article} {_NT_TYPE} {kg['Article']} .\n")
-    own.append(f"{article} {_NT_LABEL} {_nt_zh(record.headline or record.article_id)} .\n")
+    yield True, f"{article} {_NT_TYPE} {kg['Article']} .\n"
+    yield True, f"{article} {_NT_LABEL} {_nt_zh(record.headline or record.article_id)} .\n"
     if record.headline:
-        own.append(f"{article} {kg['headline']} {_nt_zh(record.headline)} .\n")
-    own.append(f"{article} {kg['sourceFile']} {_nt_literal(record.source_name)} .\n")
+        yield True, f"{article} {kg['headline']} {_nt_zh(record.headline)} .\n"
+    yield True, f"{article} {kg['sourceFile']} {_nt_literal(record.source_name)} .\n"
     if record.publication_date:
-        own.append(f"{article} {kg['datePublished']} {_nt_literal(record.publication_date)} .\n")
+        yield True, f"{article} {kg['datePublished']} {_nt_literal(record.publication_date)} .\n"
     prefix = article_key(record.article_id)
     sentences = {}
     for s in record.sentences:
         node = sentences[s.index] = _nt_iri(f"{prefix}/s{s.index}")
-        own.append(f"{node} {_NT_TYPE} {kg['Sentence']} .\n{node} {kg['article']} {article} .\n"
-                   f"{node} {kg['index']} {_nt_literal(s.index)} .\n{node} {kg['text']} {_nt_zh(s.text)} .\n"
-                   f"{node} {kg['startOffset']} {_nt_literal(s.start)} .\n"
-                   f"{node} {kg['endOffset']} {_nt_literal(s.end)} .\n")
+        yield True, (f"{node} {_NT_TYPE} {kg['Sentence']} .\n{node} {kg['article']} {article} .\n"
+                     f"{node} {kg['index']} {_nt_literal(s.index)} .\n{node} {kg['text']} {_nt_zh(s.text)} .\n"
+                     f"{node} {kg['startOffset']} {_nt_literal(s.start)} .\n"
+                     f"{node} {kg['endOffset']} {_nt_literal(s.end)} .\n")
     for key in record.entity_keys:
-        shared.append(f"{_nt_iri(key)} {kg['mentionedIn']} {article} .\n")
+        yield False, f"{_nt_iri(key)} {kg['mentionedIn']} {article} .\n"
     stated: set[str] = set()  # each line once: the same statement read twice is one triple
     for st in record.statements:
         subject = _nt_iri(st.subject)
@@ -147,19 +145,27 @@ def article_ntriples(record: ArticleRecord) -> tuple[str, str]:
         triple = f"{subject} {predicate} {obj} .\n"
         if triple not in stated:
             stated.add(triple)
-            (own if subject == article else shared).append(triple)
+            yield subject == article, triple
         node = _assertion_iri(st.article_id, st.subject, st.predicate, st.obj, st.start, st.end, st.rule)
         if node in stated:
             continue
         stated.add(node)
-        own.append(f"{node} {_NT_TYPE} {kg['Assertion']} .\n{node} {_NT_SUBJECT} {subject} .\n"
-                   f"{node} {_NT_PREDICATE} {predicate} .\n{node} {_NT_OBJECT} {obj} .\n"
-                   f"{node} {kg['article']} {article} .\n")
+        yield True, (f"{node} {_NT_TYPE} {kg['Assertion']} .\n{node} {_NT_SUBJECT} {subject} .\n"
+                     f"{node} {_NT_PREDICATE} {predicate} .\n{node} {_NT_OBJECT} {obj} .\n"
+                     f"{node} {kg['article']} {article} .\n")
         if st.sentence in sentences:
-            own.append(f"{node} {kg['sentence']} {sentences[st.sentence]} .\n")
-        own.append(f"{node} {kg['startOffset']} {_nt_literal(st.start)} .\n"
-                   f"{node} {kg['endOffset']} {_nt_literal(st.end)} .\n"
-                   f"{node} {kg['rule']} {_nt_literal(st.rule)} .\n")
+            yield True, f"{node} {kg['sentence']} {sentences[st.sentence]} .\n"
+        yield True, (f"{node} {kg['startOffset']} {_nt_literal(st.start)} .\n"
+                     f"{node} {kg['endOffset']} {_nt_literal(st.end)} .\n"
+                     f"{node} {kg['rule']} {_nt_literal(st.rule)} .\n")
+
+
+def article_ntriples(record: ArticleRecord) -> tuple[str, str]:
+    """`article_ntriple_parts` joined: (own N-Triples, shared N-Triples)."""
+    own: list[str] = []
+    shared: list[str] = []
+    for is_own, text in article_ntriple_parts(record):
+        (own if is_own else shared).append(text)
     return "".join(own), "".join(shared)
 
 

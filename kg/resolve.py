@@ -16,6 +16,7 @@ article; events, talent groups and initiatives belong to their article.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -155,7 +156,14 @@ class Resolver:
         # zones first: everything else may lean on them
         zones = [m for m in ms if m.cls == ZONE]
         plain = {self.zone_canonical(m.label) for m in zones if not self.is_generic_zone(m.label)}
-        specific = Counter(self.same_zone_fuller(self.zone_canonical(m.label), plain)
+        fuller_zone: dict[str, str] = {}
+
+        def same_zone_fuller(key: str) -> str:  # asked of every zone mention: once per name
+            if key not in fuller_zone:
+                fuller_zone[key] = self.same_zone_fuller(key, plain)
+            return fuller_zone[key]
+
+        specific = Counter(same_zone_fuller(self.zone_canonical(m.label))
                            for m in zones if not self.is_generic_zone(m.label))
         if specific:
             principal_zone = max(specific, key=lambda k: (specific[k], len(k)))
@@ -170,15 +178,19 @@ class Resolver:
                 key = principal_zone
             else:
                 scoped = False
-                key = self.same_zone_fuller(self.zone_canonical(m.label), plain)
+                key = same_zone_fuller(self.zone_canonical(m.label))
             local[m] = self.full_key(ZONE, key, doc.article_id, scoped or self.is_generic_zone(key))
 
         principal_key = (self.full_key(ZONE, principal_zone, doc.article_id, principal_scoped)
                          if principal_zone is not None else None)
 
+        zones_at: dict[int, list[Mention]] = defaultdict(list)
+        for z in zones:
+            zones_at[z.start].append(z)
+
         def zone_prefix(m: Mention) -> tuple[str, str] | None:
             """(zone key, rest of the name) for a name starting with a zone: 开发区党工委, 区管委会."""
-            inner = [z for z in zones if z.start == m.start and z.end < m.end]
+            inner = [z for z in zones_at.get(m.start, ()) if z.end < m.end]
             if inner:
                 z = max(inner, key=lambda z: z.end)
                 return local[z], clean_label(doc.text[z.end:m.end])
@@ -227,17 +239,45 @@ class Resolver:
             return
         # every key with its name, longest first (the first of equal length in sorted order wins)
         keys = sorted({local[m] for m, _ in named}, key=lambda k: (-len(k), k))
+        names = [k.rsplit("/", 1)[-1] for k in keys]
+        # A name can only abbreviate a key whose name shares a first or last character with
+        # it (see `abbreviates`): index the keys by those, so that a long article does not
+        # compare every name with every key.
+        by_char: dict[str, list[int]] = defaultdict(list)
+        for i, full in enumerate(names):
+            for ch in self._abbreviation_chars(full, cls):
+                by_char[ch].append(i)
+        members: dict[str, list[Mention]] = defaultdict(list)
+        for m, _ in named:
+            members[local[m]].append(m)
         fuller: dict[tuple[str, str], str | None] = {}  # (key, name) → the key it abbreviates
         for m, name in named:
             mine = local[m]
             if (mine, name) not in fuller:  # the same name comes back: ask once
-                fuller[mine, name] = next((other for other in keys if len(other) > len(mine)
-                                           and self.abbreviates(name, other.rsplit("/", 1)[-1], cls)), None)
+                fuller[mine, name] = None
+                candidates = sorted({i for ch in {name[:1], name[-1:]} for i in by_char.get(ch, ())})
+                for i in candidates:
+                    if len(keys[i]) <= len(mine):
+                        break  # longest first: no longer key is left
+                    if self.abbreviates(name, names[i], cls):
+                        fuller[mine, name] = keys[i]
+                        break
             best = fuller[mine, name]
             if best:
-                for m2, _ in named:
-                    if local[m2] == mine:
-                        local[m2] = best
+                moved = members.pop(mine, [])
+                for m2 in moved:
+                    local[m2] = best
+                members[best].extend(moved)
+
+    def _abbreviation_chars(self, full: str, cls: str) -> set[str]:
+        """The characters a name must start or end with to abbreviate `full` (see `abbreviates`)."""
+        if cls in (EVENT, ORGANIZATION, PLACE, ALLIANCE):
+            return {full[-1:]}
+        if cls == INDUSTRY:
+            return {full[-1:], full[:1]}
+        core = self.legal_forms.sub("", full)
+        core = self.provinces.sub("", core) or core
+        return {full[:1], core[:1]} - {""}
 
     def abbreviates(self, short: str, full: str, cls: str) -> bool:
         if len(short) < 2 or short == full:
@@ -269,14 +309,15 @@ class Resolver:
         that article alone, named by the reference word (党建联盟, 联盟).
         """
         named_sorted = sorted((m for m, _ in named), key=lambda m: m.start)
+        starts = [m.start for m in named_sorted]
         counts = Counter(local[m] for m in named_sorted)
         most = max(counts, key=lambda k: (counts[k], len(k))) if counts else None
         for m in alliances:
             if m in local:
                 continue
-            before = [n for n in named_sorted if n.start < m.start]
+            before = bisect.bisect_left(starts, m.start)  # the named ones that start before m
             if before:
-                local[m] = local[before[-1]]
+                local[m] = local[named_sorted[before - 1]]
             elif most is not None:
                 local[m] = most
             else:
