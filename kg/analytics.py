@@ -154,6 +154,9 @@ def excerpt(evidence) -> str:
     start = max(0, evidence.start - evidence.sentence_start)
     end = max(start, evidence.end - evidence.sentence_start)
     left, right = max(0, start - EXCERPT_CONTEXT), min(len(text), end + EXCERPT_CONTEXT)
+    if end - start > 4 * EXCERPT_CONTEXT:  # a span as long as a page: its two ends
+        middle = text[start:start + EXCERPT_CONTEXT] + "…" + text[end - EXCERPT_CONTEXT:end]
+        return ("…" if left else "") + text[left:start] + middle + text[end:right] + ("…" if right < len(text) else "")
     return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
 
 

@@ -539,7 +539,7 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
             writer.finish(report.build_id)
     with report.timed("page"):
         # drawn in the page and written as GraphML
-        projection = to_networkx(page_graph(staging / STORE_NAME, page_overview_limit()))
+        projection = to_networkx(page_graph(staging / STORE_NAME, page_overview_limit(), report.triples))
         write_html(projection, staging / "graph.html")
         write_graphml(projection, staging / "graph.graphml")
         del projection

@@ -267,19 +267,24 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     return nxg
 
 
-#: For a graph shown as an overview: evidence kept per node (in store order), and per triple.
+#: A graph of at most this many triples (and at most the overview limit of nodes) is shown whole.
+WHOLE_PAGE_TRIPLES = 200_000
+#: For a graph shown as an overview: evidence (kg:Assertion nodes) kept in all, at most per
+#: node (in store order), and per statement.
+OVERVIEW_ASSERTIONS = 20_000
 OVERVIEW_ASSERTIONS_PER_NODE = 20
 OVERVIEW_ASSERTIONS_PER_TRIPLE = 3
 
 
-def page_graph(store_path, limit: int) -> Graph:
-    """What the page and GraphML show of the built store at `store_path`, as an rdflib graph.
+def page_graph(store_path, limit: int, triples: int) -> Graph:
+    """What the page and GraphML show of the built store at `store_path` (of `triples`
+    triples), as an rdflib graph.
 
-    A graph of at most `limit` nodes (entities and articles) is taken whole: the merge of
-    the article graphs. A bigger one is cut to an overview: the `limit` entities that the
-    most articles name (zones, alliances and enterprises first, as the page's overview
-    has them), with their triples and, for each, a bounded sample of the evidence, so the
-    page and the time to make it do not grow with the corpus.
+    A graph of at most `limit` nodes (entities and articles) and WHOLE_PAGE_TRIPLES triples
+    is taken whole: the merge of the article graphs. A bigger one is cut to an overview:
+    the `limit` entities that the most articles name (zones, alliances and enterprises
+    first, as the page's overview has them), with their triples and a bounded sample of
+    the evidence for each, so the page and the time to make it do not grow with the corpus.
     """
     from kg.rdf import to_rdflib
     from kg.store import ENTITIES_GRAPH, article_graphs
@@ -289,7 +294,7 @@ def page_graph(store_path, limit: int) -> Graph:
     classes = {}
     for q in store.quads_for_pattern(None, _OX_TYPE, None, ENTITIES_GRAPH):
         classes.setdefault(q.subject, q.object.value)
-    if len(classes) + len(article_graphs(store)) <= limit:
+    if len(classes) + len(article_graphs(store)) <= limit and triples <= WHOLE_PAGE_TRIPLES:
         return to_rdflib(q.triple for q in store.quads_for_pattern(None, None, None, default))
     return to_rdflib(overview_triples(store, top_entities(store, classes, limit)))
 
@@ -312,6 +317,7 @@ def overview_triples(store, nodes: list) -> list:
     sentences, and the labels of the articles they name (see `page_graph`)."""
     default = ox.DefaultGraph()
     shown = set(nodes)
+    per_node = max(1, min(OVERVIEW_ASSERTIONS_PER_NODE, OVERVIEW_ASSERTIONS // max(1, len(nodes))))
     out = []
     articles, sentences = set(), set()
     for node in nodes:
@@ -322,7 +328,7 @@ def overview_triples(store, nodes: list) -> list:
         per_triple: dict = defaultdict(int)
         kept = 0
         for q in store.quads_for_pattern(None, _OX_SUBJECT, node, default):
-            if kept >= OVERVIEW_ASSERTIONS_PER_NODE:
+            if kept >= per_node:
                 break
             obj = next(iter(store.quads_for_pattern(q.subject, _OX_OBJECT, None, default)), None)
             if obj is None or (obj.object.value.startswith(_RESOURCE) and obj.object not in shown):

@@ -172,3 +172,13 @@ def test_graphml_evidence_is_the_span_with_a_little_context():
     short = Evidence(sentence="青川经开区举办培训班。", article="a", article_label="a", start=0, end=5,
                      sentence_start=0)
     assert excerpt(short) == "青川经开区举办培训班。"
+
+
+def test_a_long_evidence_span_keeps_its_two_ends():
+    from kg.analytics import EXCERPT_CONTEXT, excerpt
+    from kg.projection import Evidence
+
+    sentence = "青川经开区" + "甲" * 20000 + "远澜生物"
+    e = Evidence(sentence=sentence, article="a", article_label="a", start=0, end=len(sentence), sentence_start=0)
+    text = excerpt(e)
+    assert text.startswith("青川经开区") and text.endswith("远澜生物") and len(text) <= 2 * EXCERPT_CONTEXT + 1
