@@ -27,6 +27,7 @@ import json
 import multiprocessing
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -450,8 +451,6 @@ def _build(out_dir: Path, planner: Callable[[dict | None], list[Article]],
             })
             publish(staging, out_dir)
         except BaseException:
-            import shutil
-
             shutil.rmtree(staging, ignore_errors=True)
             raise
         finally:
