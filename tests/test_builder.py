@@ -151,6 +151,20 @@ def test_quiet_prints_nothing_and_plain_progress_is_lines(tmp_path):
     assert len(lines) == 3
     assert "3/3 articles (100%)" in lines[-1] and "/s" in lines[-1]
 
+    class Terminal(Sink):
+        lines: list[str] = []
+
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    bar = Progress(3, stream=terminal)
+    for _ in range(3):
+        bar.advance()
+    bar.close()
+    drawn = "".join(terminal.lines)
+    assert "3/3" in drawn and "article/s" in drawn  # tqdm's bar with its rate
+
 
 def test_an_output_folder_with_other_files_is_refused(tmp_path):
     out = tmp_path / "out"
