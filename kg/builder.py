@@ -490,7 +490,6 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
     from kg.analytics import write_graphml
     from kg.html import page_overview_limit, write_html
     from kg.projection import page_graph, to_networkx
-    from kg.rdf import entity_ntriples
     from kg.resolve import EntityTable
     from kg.store import StoreWriter, write_snapshot_if_small
 
@@ -499,7 +498,8 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
     table = EntityTable()
     writer = StoreWriter(staging / STORE_NAME, base=base)
     turtle_path = staging / TURTLE_NAME
-    with open(turtle_path, "wb") as turtle, tempfile.TemporaryFile(dir=staging) as spool:
+    with open(turtle_path, "wb") as turtle, tempfile.TemporaryFile(dir=staging) as spool, \
+            tempfile.TemporaryFile(dir=staging) as entity_spool:
         turtle.write(f"{TURTLE_MARKER}{report.build_id}\n".encode() + TURTLE_HEADER)
         shared = SharedTriples(spool)
         with report.timed("removed"):
@@ -516,7 +516,14 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
                 continue
             if not incremental or article.status != "unchanged":
                 writer.add_article(article.article_id, output.own, output.shared)
-            table.add(output.record.mentions)
+            # an entity of one article (an event, a talent group) is settled with its article
+            scoped, named_elsewhere = split_scoped(article.article_id, output.record.mentions)
+            if scoped:
+                own_table = EntityTable()
+                own_table.add(scoped)
+                entity_spool.write(entity_text(own_table))
+                report.entities += len(own_table)
+            table.add(named_elsewhere)
             report.statements += len(output.record.statements)
             quads += output.quad_count
             turtle.write(output.own)
@@ -524,15 +531,18 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
             shared.add(output.shared)
         report.phases["articles"] = time.monotonic() - articles_started
         with report.timed("entities"):
-            entities = table.entities()
-        report.entities = len(entities)
-        entity_text = "".join(entity_ntriples(e) for e in entities.values()).encode("utf-8")
-        shared.add(entity_text)
+            entity_spool.write(entity_text(table))
+            report.entities += len(table)
+            del table
+            entity_spool.seek(0)
+            entities = entity_spool.read()
+        shared.add(entities)
         with report.timed("turtle"):
             report.triples += shared.write_turtle(turtle)
-        quads += report.triples + 2 * entity_text.count(b"\n")  # the merge, the entities' graph
+        quads += report.triples + 2 * entities.count(b"\n")  # the merge, the entities' graph
         with report.timed("store"):
-            writer.replace_entities(entity_text)
+            writer.replace_entities(entities)
+            del entities
             writer.load_rest()
         with report.timed("summary"):
             writer.finish(report.build_id)
@@ -545,6 +555,25 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
     with report.timed("snapshot"):
         write_snapshot_if_small(staging / STORE_NAME, quads)
     return failures
+
+
+def split_scoped(article_id: str, mentions: list) -> tuple[list, list]:
+    """(mentions of entities of this article alone, the others): keys `<article id>/<slug>/…`
+    belong to one article (kg.resolve.Resolver.full_key), `<slug>/…` may be in any."""
+    from kg.resolve import SLUGS
+
+    if article_id in SLUGS.values():  # its keys could be mistaken for shared ones: keep all together
+        return [], mentions
+    prefix = article_id + "/"
+    scoped = [m for m in mentions if m.key.startswith(prefix)]
+    return scoped, ([m for m in mentions if not m.key.startswith(prefix)] if scoped else mentions)
+
+
+def entity_text(table) -> bytes:
+    """The entities of `table` as N-Triples of the entities' graph."""
+    from kg.rdf import entity_ntriples
+
+    return "".join(entity_ntriples(table.entity(key)) for key in table.keys()).encode("utf-8")
 
 
 class SharedTriples:

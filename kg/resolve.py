@@ -410,6 +410,9 @@ class EntityTable:
     def __len__(self) -> int:
         return len(self._tallies)
 
+    def keys(self):
+        return self._tallies.keys()
+
     def entities(self) -> dict[str, Entity]:
         return {key: self.entity(key) for key in self._tallies}
 
