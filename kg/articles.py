@@ -56,24 +56,25 @@ class ArticleOutput:
     entry: bytes = b""  # its cache entry, made by the worker (kg.cache.encode_entry)
 
 
-_tools = None
+_tools: dict = {}
 
 
-def tools():
-    """The extractor and resolver of this process, made once (their dictionaries take a second)."""
-    global _tools
-    if _tools is None:
+def tools(disable: tuple[str, ...] = ()):
+    """The extractor (with the rules `disable` names switched off) and resolver of this process,
+    made once (their dictionaries take a second)."""
+    if disable not in _tools:
         from kg.extract import Extractor
         from kg.resolve import Resolver
 
-        _tools = (Extractor(), Resolver())
-    return _tools
+        _tools[disable] = (Extractor(disable=disable) if disable else Extractor(), Resolver())
+    return _tools[disable]
 
 
-def process_article(item: ArticleInput, publication_date: date | None = None) -> ArticleOutput:
+def process_article(item: ArticleInput, publication_date: date | None = None,
+                    disable: tuple[str, ...] = ()) -> ArticleOutput:
     """Extract one article and serialize its graph; any failure is returned, not raised."""
     try:
-        return _process(item, publication_date)
+        return _process(item, publication_date, disable)
     except KgError as exc:  # unreadable input: the message says it all
         return ArticleOutput(item.article_id, error=" ".join(str(exc).split()))
     except Exception as exc:  # one article must not stop a build of thousands: report it
@@ -81,13 +82,13 @@ def process_article(item: ArticleInput, publication_date: date | None = None) ->
         return ArticleOutput(item.article_id, error=f"{type(exc).__name__}: {reason}"[:500])
 
 
-def _process(item: ArticleInput, publication_date: date | None) -> ArticleOutput:
+def _process(item: ArticleInput, publication_date: date | None, disable: tuple[str, ...]) -> ArticleOutput:
     from dataclasses import replace
 
     from kg.pipeline import make_document
     from kg.rdf import article_record
 
-    extractor, resolver = tools()
+    extractor, resolver = tools(disable)
     source = item.source if item.source is not None else read_source(item.path)
     source = replace(source, article_id=item.article_id)
     doc = extractor(make_document(source, publication_date))

@@ -134,7 +134,8 @@ def article_ids(paths: list[Path]) -> dict[Path, str]:
     return ids
 
 
-def plan(paths: list[Path], publication_date: date | None, previous: dict | None) -> list[Article]:
+def plan(paths: list[Path], publication_date: date | None, previous: dict | None,
+         disable: tuple[str, ...] = ()) -> list[Article]:
     """Each input with its cache key and whether it is new, changed or unchanged since `previous`."""
     ids = article_ids(paths)
     before = (previous or {}).get("articles", {})
@@ -145,37 +146,38 @@ def plan(paths: list[Path], publication_date: date | None, previous: dict | None
         except OSError as exc:
             data = f"unreadable: {exc}".encode()  # process_article reports it
         article_id = ids[path]
-        key = entry_key(article_id, path.name, content_hash(data), publication_date)
+        key = entry_key(article_id, path.name, content_hash(data), publication_date, disable)
         status = "new" if article_id not in before else "unchanged" if before[article_id] == key else "changed"
         articles.append(Article(article_id, path, key, status))
     return articles
 
 
-def options_of(publication_date: date | None) -> dict:
+def options_of(publication_date: date | None, disable: tuple[str, ...] = ()) -> dict:
     """What besides the articles decides the outputs (a change means a new build)."""
     from kg.html import OVERVIEW_ENV
 
-    return {"date": publication_date.isoformat() if publication_date else None,
+    return {"date": publication_date.isoformat() if publication_date else None, "disable": sorted(disable),
             "fingerprint": pipeline_fingerprint(), "overview": os.environ.get(OVERVIEW_ENV, "")}
 
 
 # ---------------------------------------------------------------- extraction
 
 
-def local_outputs(items: list[ArticleInput], publication_date: date | None, jobs: int) -> Iterator[ArticleOutput]:
+def local_outputs(items: list[ArticleInput], publication_date: date | None, jobs: int,
+                  disable: tuple[str, ...] = ()) -> Iterator[ArticleOutput]:
     """Process articles in `jobs` forked worker processes (in this one for a few), in order."""
     if not items:
         return
-    tools()  # loaded before forking, so that workers share the dictionaries
+    tools(disable)  # loaded before forking, so that workers share the dictionaries
     gc.collect()
     gc.freeze()  # what is loaded now is never garbage: keep the collector off those pages
     jobs = min(jobs, max(1, len(items) // CHUNK))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for item in items:
-            yield process_for_cache(item, publication_date)
+            yield process_for_cache(item, publication_date, disable)
         return
-    global _publication_date
-    _publication_date = publication_date
+    global _publication_date, _disable
+    _publication_date, _disable = publication_date, disable
     with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start) as pool:
         yield from in_order(pool, items, window=4 * CHUNK * jobs)
 
@@ -200,6 +202,7 @@ def in_order(pool, items: list[ArticleInput], window: int) -> Iterator[ArticleOu
 
 
 _publication_date: date | None = None
+_disable: tuple[str, ...] = ()
 
 
 def _worker_start() -> None:
@@ -212,20 +215,22 @@ def _worker_start() -> None:
 
 
 def _work(item: ArticleInput) -> ArticleOutput:
-    return process_for_cache(item, _publication_date)
+    return process_for_cache(item, _publication_date, _disable)
 
 
-def process_for_cache(item: ArticleInput, publication_date: date | None) -> ArticleOutput:
+def process_for_cache(item: ArticleInput, publication_date: date | None,
+                      disable: tuple[str, ...] = ()) -> ArticleOutput:
     """process_article, with the cache entry made here, in the worker, rather than in the parent."""
     from kg.cache import encode_entry
 
-    output = process_article(item, publication_date)
+    output = process_article(item, publication_date, disable)
     if output.error is None:
         output.entry = encode_entry(output)
     return output
 
 
-def dask_outputs(items: list[ArticleInput], publication_date: date | None, address: str) -> Iterator[ArticleOutput]:
+def dask_outputs(items: list[ArticleInput], publication_date: date | None, address: str,
+                 disable: tuple[str, ...] = ()) -> Iterator[ArticleOutput]:
     """Process articles on the Dask cluster at `address`, in order, a bounded number in flight.
 
     The text is read here and sent, so workers need the installed kg package and
@@ -253,7 +258,7 @@ def dask_outputs(items: list[ArticleInput], publication_date: date | None, addre
                 pending.append(ArticleOutput(item.article_id, error=str(exc)))
             else:
                 sent = ArticleInput(item.article_id, item.path, source)
-                pending.append(client.submit(process_for_cache, sent, publication_date, pure=False))
+                pending.append(client.submit(process_for_cache, sent, publication_date, disable, pure=False))
             while len(pending) > window:
                 yield _result(pending.popleft())
         while pending:
@@ -313,20 +318,23 @@ class Progress:
 
 def build_output(inputs: Iterable[Path | str], out_dir: Path, publication_date: date | None = None,
                  jobs: int | None = None, scheduler: str | None = None, quiet: bool = False,
-                 report_failure: Callable[[Path, str], None] | None = None) -> BuildReport:
-    """Build (or bring up to date) the output set in `out_dir` from the articles under `inputs`."""
+                 report_failure: Callable[[Path, str], None] | None = None,
+                 disable: Iterable[str] = ()) -> BuildReport:
+    """Build (or bring up to date) the output set in `out_dir` from the articles under `inputs`,
+    with the extraction rules `disable` names switched off."""
     from kg.pipeline import default_jobs
 
     paths = iter_input_files(inputs)
+    disable = tuple(sorted(disable))
 
     def produce(articles: list[Article]) -> Iterator[ArticleOutput]:
         items = [ArticleInput(a.article_id, a.path) for a in articles]
         if scheduler:
-            return dask_outputs(items, publication_date, scheduler)
-        return local_outputs(items, publication_date, jobs or default_jobs())
+            return dask_outputs(items, publication_date, scheduler, disable)
+        return local_outputs(items, publication_date, jobs or default_jobs(), disable)
 
-    return _build(out_dir, lambda previous: plan(paths, publication_date, previous), produce,
-                  options_of(publication_date), quiet, report_failure)
+    return _build(out_dir, lambda previous: plan(paths, publication_date, previous, disable), produce,
+                  options_of(publication_date, disable), quiet, report_failure)
 
 
 def load_output(files: Iterable[Path | str], out_dir: Path, quiet: bool = False,

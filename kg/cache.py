@@ -47,10 +47,11 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def entry_key(article_id: str, source_name: str, data_hash: str, publication_date: date | None) -> str:
-    """The cache key of one version of one article in one pipeline."""
+def entry_key(article_id: str, source_name: str, data_hash: str, publication_date: date | None,
+              disable: tuple[str, ...] = ()) -> str:
+    """The cache key of one version of one article in one pipeline (with rules `disable` off)."""
     parts = [pipeline_fingerprint(), article_id, source_name, data_hash,
-             publication_date.isoformat() if publication_date else ""]
+             publication_date.isoformat() if publication_date else "", ",".join(sorted(disable))]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
