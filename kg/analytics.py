@@ -17,9 +17,10 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Graph
 
-from kg.atomic import atomic_write_text
+from kg.atomic import atomic_open
 from kg.defaults import STATS_SEED
 from kg.errors import KgError
+from kg.outputs import check_output_set
 from kg.projection import CONTEXT_PREDICATES, RESERVED_NODE_KEYS, to_networkx
 
 
@@ -140,6 +141,25 @@ def _clean_text(value):
     return value
 
 
+#: Characters of a sentence kept on each side of the evidence span in GraphML.
+EXCERPT_CONTEXT = 40
+
+
+def excerpt(evidence) -> str:
+    """The evidence span with a little of its sentence on each side: GraphML repeats it on
+    every node and edge, and one sentence without punctuation can be 50,000 characters."""
+    text = evidence.sentence
+    if evidence.sentence_start is None or evidence.start is None or evidence.end is None:
+        return text if len(text) <= 2 * EXCERPT_CONTEXT else text[:2 * EXCERPT_CONTEXT] + "…"
+    start = max(0, evidence.start - evidence.sentence_start)
+    end = max(start, evidence.end - evidence.sentence_start)
+    left, right = max(0, start - EXCERPT_CONTEXT), min(len(text), end + EXCERPT_CONTEXT)
+    if end - start > 4 * EXCERPT_CONTEXT:  # a span as long as a page: its two ends
+        middle = text[start:start + EXCERPT_CONTEXT] + "…" + text[end - EXCERPT_CONTEXT:end]
+        return ("…" if left else "") + text[left:start] + middle + text[end:right] + ("…" if right < len(text) else "")
+    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+
+
 def graphml_graph(nxg: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy of the projection with only scalar attributes, one type per attribute name."""
     ranks = pagerank(nxg)
@@ -155,7 +175,7 @@ def graphml_graph(nxg: nx.MultiDiGraph) -> nx.MultiDiGraph:
             "class": data["class"],
             "subclass": data["subclass"] or "",
             "articles": _scalar(data["articles"]),
-            "evidence": data["evidence"][0].sentence if data["evidence"] else "",
+            "evidence": excerpt(data["evidence"][0]) if data["evidence"] else "",
             "evidence_count": len(data["evidence"]),
             "pagerank": float(ranks.get(n, 0.0)),
             "degree": int(degree.get(n, 0)),
@@ -187,23 +207,22 @@ def graphml_graph(nxg: nx.MultiDiGraph) -> nx.MultiDiGraph:
             "label": f'{data["label_zh"]} / {data["label_en"]}',
             "label_zh": data["label_zh"],
             "label_en": data["label_en"],
-            "evidence": _clean_text(data["evidence"][0].sentence if data["evidence"] else ""),
+            "evidence": _clean_text(excerpt(data["evidence"][0]) if data["evidence"] else ""),
             "evidence_count": len(data["evidence"]),
         })
     return out
 
 
-def graphml_text(graph: Graph | nx.MultiDiGraph) -> str:
-    nxg = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(graph)
-    return "\n".join(nx.generate_graphml(graphml_graph(nxg), encoding="utf-8")) + "\n"
-
-
 def write_graphml(graph: Graph | nx.MultiDiGraph, path: Path) -> Path:
-    """Write the entity graph (an RDF graph or its projection) as GraphML, atomically.
+    """Write the entity graph (an RDF graph or its projection) as GraphML, atomically, line by line.
 
     GraphML is read by Gephi and `networkx.read_graphml`.
     """
-    return atomic_write_text(Path(path), graphml_text(graph))
+    nxg = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(graph)
+    with atomic_open(Path(path), "w") as handle:
+        for line in nx.generate_graphml(graphml_graph(nxg), encoding="utf-8"):
+            handle.write(line + "\n")
+    return Path(path)
 
 
 # ---------------------------------------------------------------- kg stats
@@ -286,6 +305,7 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 def run_stats_command(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise KgError("--top must be at least 1")
+    check_output_set(Path(args.graph).parent)  # a whole set, or none of kg build's
     result = stats(load_graph(args.graph), top=args.top, seed=getattr(args, "seed", STATS_SEED))
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -20,8 +20,13 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
-    """Open a temporary file next to `path`; on success rename it to `path`."""
+def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8",
+                durable: bool = True) -> Iterator[IO]:
+    """Open a temporary file next to `path`; on success rename it to `path`.
+
+    With `durable` the data is flushed to disk before the rename, so that even a power
+    cut leaves the old file or the new one; a cache that can be made again skips that.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -32,7 +37,8 @@ def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8
                        newline=None if binary else "\n") as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -46,8 +52,8 @@ def atomic_write_text(path: Path | str, text: str) -> Path:
     return Path(path)
 
 
-def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
-    with atomic_open(path, "wb") as handle:
+def atomic_write_bytes(path: Path | str, data: bytes, durable: bool = True) -> Path:
+    with atomic_open(path, "wb", durable=durable) as handle:
         handle.write(data)
     return Path(path)
 

@@ -14,32 +14,39 @@ from pathlib import Path
 
 from kg.defaults import (
     EXPORT_FORMAT_ALIASES, EXPORT_FORMATS, INPUT_DIR, OUT_DIR, PUSH_JOBS, PUSH_PASSWORD_ENV, PUSH_TIMEOUT,
-    QUERY_FORMATS, SERVE_HOST, SERVE_MAX_BYTES, SERVE_MAX_RESULTS, SERVE_PORT, SERVE_TIMEOUT, SERVE_WORKERS,
-    STATS_SEED,
+    QUERY_FORMATS, SCHEDULER_ENV, SERVE_HOST, SERVE_MAX_BYTES, SERVE_MAX_RESULTS, SERVE_PORT, SERVE_TIMEOUT,
+    SERVE_WORKERS, STATS_SEED,
 )
 from kg.errors import KgError
 
 
 def run_build_command(args: argparse.Namespace) -> int:
+    import os
+
     if args.list_rules:
         from kg.extract import list_rules
 
         print(list_rules(args.disable or ()))
         return 0
-    from kg.outputs import write_build
-    from kg.pipeline import build
+    from kg.builder import build_output
+    from kg.pipeline import parse_date
 
     if args.jobs is not None and args.jobs < 1:
         raise KgError("--jobs must be at least 1")
-    result = build(args.inputs or [INPUT_DIR], publication_date=args.date, jobs=args.jobs,
-                   disable=args.disable or ())
-    written = write_build(result, args.out)
-    print(result.summary(written))
+    inputs = args.inputs or [INPUT_DIR]
+    when = parse_date(args.date)
+    disable = tuple(args.disable or ())
+    report = build_output(inputs, args.out, when, jobs=args.jobs, quiet=args.quiet,
+                          scheduler=args.scheduler or os.environ.get(SCHEDULER_ENV) or None,
+                          disable=disable)
+    if not args.quiet:
+        print(report.summary())
     if args.explain:
         from kg.explain import explain_text
+        from kg.pipeline import build
 
-        print(explain_text(result))
-    return 0
+        print(explain_text(build(inputs, publication_date=when, jobs=args.jobs, disable=disable)))
+    return 1 if report.failed else 0
 
 
 def add_build_arguments(p: argparse.ArgumentParser) -> None:
@@ -58,6 +65,25 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
                    "mention.); repeatable")
     p.add_argument("--list-rules", action="store_true",
                    help="print the extraction rules in the order they run, with what each reads and makes, and exit")
+    p.add_argument("--quiet", action="store_true",
+                   help="print nothing but errors (no progress, no summary)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help=f"send extraction to the Dask cluster at ADDRESS, e.g. tcp://HOST:8786 "
+                   f"(default: ${SCHEDULER_ENV}; none: worker processes on this machine)")
+
+
+def add_extract_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", type=Path, metavar="FILE", help="article files or folders")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="publication date: gives the year to dates such as 7月1日")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+
+
+def add_load_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="N-Quads files that kg extract wrote")
+    p.add_argument("--out", type=Path, default=OUT_DIR, metavar="DIR",
+                   help=f"output folder (default: {OUT_DIR}/)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def _graph_or_store(p: argparse.ArgumentParser, verb: str) -> None:
@@ -151,6 +177,14 @@ COMMANDS = [
      "Read articles (files or folders of .txt/.html, UTF-8 or GBK) and write "
      "DIR/graph.ttl, DIR/graph.html and the query store.",
      add_build_arguments, "kg.cli:run_build_command"),
+    ("extract", "write each article's graph as N-Quads to standard output (the map step)",
+     "Extract articles one by one and write each one's named graph as N-Quads, after a comment "
+     "line with what cross-article resolution needs; any batch system can run this per file, "
+     "and `kg load` makes the output set from the results.",
+     add_extract_arguments, "kg.builder:run_extract_command"),
+    ("load", "make the output set from files that kg extract wrote",
+     "Resolve entities across the extracted articles and write DIR/graph.ttl, the page, "
+     "GraphML and the query store, as kg build does.", add_load_arguments, "kg.builder:run_load_command"),
     ("query", "run a SPARQL query (text, .rq file or named query)",
      "Run SPARQL over the built graph.", add_query_arguments, "kg.query:run_query_command"),
     ("export", "export the graph as Turtle, TriG, N-Quads, N-Triples or JSON-LD",

@@ -10,6 +10,9 @@ OUT_DIR = Path("output")
 #: what `kg build` reads when given no input
 INPUT_DIR = Path("seeds")
 
+# kg build: where to find a Dask scheduler when --scheduler is not given
+SCHEDULER_ENV = "KG_SCHEDULER"
+
 # kg query
 QUERY_FORMATS = ("table", "csv", "json")
 

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from kg.atomic import atomic_open
 from kg.defaults import EXPORT_FORMAT_ALIASES, OUT_DIR
 from kg.errors import KgError
+from kg.outputs import check_output_set
 from kg.store import PREFIX_MAP, SUMMARY_GRAPH, article_graphs, is_store, open_fast, store_from_file
 from kg.vocab import RESOURCE
 
@@ -59,6 +60,7 @@ def open_export_source(graph: Path | None = None, store: Path | None = None,
         raise KgError("give --graph or --store, not both")
     if graph is not None:
         return Source(store_from_file(Path(graph), with_ontology=False, merge=False), False)
+    check_output_set(Path(store) if store is not None else Path(out_dir))  # a whole set, or none of kg build's
     if store is not None:
         return Source(open_fast(Path(store)), True)
     default_store = Path(out_dir) / "store"

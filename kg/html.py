@@ -70,11 +70,11 @@ def write_html(graph: Graph | nx.MultiDiGraph, path: Path, *, overview_limit: in
 def render_html(graph: Graph | nx.MultiDiGraph, *, overview_limit: int | None = None,
                 title: str = "知识图谱 Knowledge graph") -> str:
     nxg = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(graph)
-    data = page_data(nxg, overview_limit=_overview_limit(overview_limit))
+    data = page_data(nxg, overview_limit=page_overview_limit(overview_limit))
     return render_page(data, title=title)
 
 
-def _overview_limit(explicit: int | None) -> int:
+def page_overview_limit(explicit: int | None = None) -> int:
     if explicit is not None:
         return max(1, int(explicit))
     raw = os.environ.get(OVERVIEW_ENV, "").strip()
@@ -98,6 +98,12 @@ def page_data(nxg: nx.MultiDiGraph, *, overview_limit: int = DEFAULT_OVERVIEW_LI
 
     articles = _article_list(nxg, index)
     article_index = {a["iri"]: i for i, a in enumerate(articles)}
+    # each evidence sentence once, referenced by its number: a sentence that supports a
+    # thousand mentions would otherwise be repeated a thousand times in the page
+    sentences: dict[str, int] = {}
+
+    def evidence(rows: list[Evidence]) -> list[list]:
+        return [_evidence_row(e, sentences.setdefault(e.sentence, len(sentences)), article_index) for e in rows]
 
     network = _pyvis_network(nxg, index, ranks, top_rank)
     vis_nodes, vis_edges, _heading, _height, _width, _options = network.get_network_data()
@@ -115,9 +121,9 @@ def page_data(nxg: nx.MultiDiGraph, *, overview_limit: int = DEFAULT_OVERVIEW_LI
             "alt": [a for a in [data["label"], *data["alt_labels"]] if a != label],
             "cls": data["class"],
             "sub": data["subclass"],
-            "attrs": _attribute_rows(data, article_index),
+            "attrs": _attribute_rows(data, evidence),
             "articles": sorted({article_index[a] for a in own_articles if a in article_index}),
-            "ev": [_evidence_row(e, article_index) for e in data["evidence"]],
+            "ev": evidence(data["evidence"]),
             "rank": round(ranks.get(iri, 0.0), 6),
             "degree": degree.get(iri, 0),
         })
@@ -129,7 +135,7 @@ def page_data(nxg: nx.MultiDiGraph, *, overview_limit: int = DEFAULT_OVERVIEW_LI
         edge_details.append({
             "p": key,
             "ctx": key in CONTEXT_PREDICATES,
-            "ev": [_evidence_row(e, article_index) for e in data["evidence"]],
+            "ev": evidence(data["evidence"]),
         })
 
     classes = _class_legend(nxg)
@@ -150,6 +156,7 @@ def page_data(nxg: nx.MultiDiGraph, *, overview_limit: int = DEFAULT_OVERVIEW_LI
         "nodes": vis_nodes,
         "edges": vis_edges,
         "details": {"nodes": node_details, "edges": edge_details},
+        "sentences": list(sentences),
         "initial": initial,
         "t2s": traditional_to_simplified_map(labels_text),
         "options": _vis_options(len(iris), nxg.number_of_edges()),
@@ -216,20 +223,19 @@ def _article_list(nxg: nx.MultiDiGraph, index: dict[str, int]) -> list[dict]:
     return sorted(found.values(), key=lambda a: (a["label"], a["iri"]))
 
 
-def _evidence_row(e: Evidence, article_index: dict[str, int]) -> list:
-    """[sentence, article number or -1, start, end, sentence start] — compact for big graphs."""
-    return [e.sentence, article_index.get(e.article, -1), e.start, e.end, e.sentence_start]
+def _evidence_row(e: Evidence, sentence: int, article_index: dict[str, int]) -> list:
+    """[sentence number, article number or -1, start, end, sentence start] — compact for big graphs."""
+    return [sentence, article_index.get(e.article, -1), e.start, e.end, e.sentence_start]
 
 
-def _attribute_rows(data: dict, article_index: dict[str, int]) -> list[list]:
+def _attribute_rows(data: dict, evidence) -> list[list]:
     """[[Chinese name, English name, value as text, evidence rows], ...] for the literal attributes."""
     rows = []
     for key in sorted(k for k in data if k not in RESERVED_NODE_KEYS):
         value = data[key]
         text = "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
         zh, en = term_labels(URIRef(str(KG._NS) + key))
-        evidence = [_evidence_row(e, article_index) for e in data.get("attribute_evidence", {}).get(key, [])]
-        rows.append([zh, en, text, evidence])
+        rows.append([zh, en, text, evidence(data.get("attribute_evidence", {}).get(key, []))])
     return rows
 
 

@@ -112,3 +112,47 @@ class Statement(NamedTuple):
     start: int  # original-text offsets of the evidence span
     end: int
     rule: str
+
+
+class MentionKey(NamedTuple):
+    """What one mention tells about its entity, in compact form: all that cross-article
+    resolution needs (kg.resolve.EntityTable), so articles can be extracted apart."""
+
+    key: str
+    label: str
+    cls: str
+    subclass: str | None
+    generic: bool  # a reference word (联盟, 开发区): names the entity only when nothing else does
+    original: str | None  # the spelling in the original text, when it may serve as an alias
+
+
+class SentenceSpan(NamedTuple):
+    """A sentence as the graph records it: offsets and text of the original."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class ArticleRecord:
+    """One article's share of the graph, compact: what its named graph is made from
+    (kg.rdf.article_quads) and what it adds to cross-article resolution (`mentions`).
+
+    It depends on no other article, so it is computed once per version of the article
+    and cached; the rest of a build is put together from these records.
+    """
+
+    article_id: str
+    source_name: str
+    headline: str | None
+    publication_date: date | None
+    sentences: list[SentenceSpan]
+    mentions: list[MentionKey]
+    statements: list[Statement]
+
+    @property
+    def entity_keys(self) -> list[str]:
+        """The entities this article mentions, each once, sorted."""
+        return sorted({m.key for m in self.mentions})

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -62,17 +61,6 @@ class BuildResult:
     @cached_property
     def graph(self) -> Graph:
         return to_rdflib(self.triples)
-
-    def summary(self, written: dict[str, Path] | None = None) -> str:
-        classes = Counter(e.cls for e in self.resolved.entities.values())
-        relations = sum(1 for s in self.resolved.statements if s.is_relation)
-        lines = [f"articles read: {len(self.documents)}",
-                 f"entities: {len(self.resolved.entities)} ("
-                 + ", ".join(f"{c} {n}" for c, n in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))) + ")",
-                 f"statements: {len(self.resolved.statements)} ({relations} relations), triples: {len(self.triples)}"]
-        for name, path in (written or {}).items():
-            lines.append(f"wrote {name}: {path}")
-        return "\n".join(lines)
 
 
 # Articles per worker below which starting workers costs more than it saves.

@@ -21,10 +21,11 @@ from typing import NamedTuple
 from urllib.parse import unquote
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kg.vocab import KG, ontology_dir
+from kg.vocab import KG, RESOURCE, ontology_dir
 
 # Classes whose instances become nodes. The order breaks ties if a resource
 # carries more than one core type (the pipeline gives one, hand-made graphs may not).
@@ -264,3 +265,92 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
                 evidence=_sorted_evidence(evidence.get((subject, predicate, obj), [])),
             )
     return nxg
+
+
+#: A graph of at most this many triples (and at most the overview limit of nodes) is shown whole.
+WHOLE_PAGE_TRIPLES = 200_000
+#: For a graph shown as an overview: evidence (kg:Assertion nodes) kept in all, at most per
+#: node (in store order), and per statement.
+OVERVIEW_ASSERTIONS = 20_000
+OVERVIEW_ASSERTIONS_PER_NODE = 20
+OVERVIEW_ASSERTIONS_PER_TRIPLE = 3
+
+
+def page_graph(store_path, limit: int, triples: int) -> Graph:
+    """What the page and GraphML show of the built store at `store_path` (of `triples`
+    triples), as an rdflib graph.
+
+    A graph of at most `limit` nodes (entities and articles) and WHOLE_PAGE_TRIPLES triples
+    is taken whole: the merge of the article graphs. A bigger one is cut to an overview:
+    the `limit` entities that the most articles name (zones, alliances and enterprises
+    first, as the page's overview has them), with their triples and a bounded sample of
+    the evidence for each, so the page and the time to make it do not grow with the corpus.
+    """
+    from kg.rdf import to_rdflib
+    from kg.store import ENTITIES_GRAPH, article_graphs
+
+    store = ox.Store.read_only(str(store_path))
+    default = ox.DefaultGraph()
+    classes = {}
+    for q in store.quads_for_pattern(None, _OX_TYPE, None, ENTITIES_GRAPH):
+        classes.setdefault(q.subject, q.object.value)
+    if len(classes) + len(article_graphs(store)) <= limit and triples <= WHOLE_PAGE_TRIPLES:
+        return to_rdflib(q.triple for q in store.quads_for_pattern(None, None, None, default))
+    return to_rdflib(overview_triples(store, top_entities(store, classes, limit)))
+
+
+def top_entities(store, classes: dict, limit: int) -> list:
+    """The `limit` entities most articles name, zones, alliances and enterprises first."""
+    from kg.summary import _rows
+
+    named = {row["e"]: int(row["n"].value) for row in _rows(store, MENTION_COUNTS)}
+    backbone = {str(KG.DevelopmentZone), str(KG.Alliance), str(KG.Enterprise)}
+    order = sorted(classes, key=lambda e: (classes[e] not in backbone, -named.get(e, 0), e.value))
+    return order[:limit]
+
+
+MENTION_COUNTS = "SELECT ?e (COUNT(?a) AS ?n) WHERE { ?e kg:mentionedIn ?a } GROUP BY ?e"
+
+
+def overview_triples(store, nodes: list) -> list:
+    """The triples of `nodes`, a bounded sample of the assertions about each, with their
+    sentences, and the labels of the articles they name (see `page_graph`)."""
+    default = ox.DefaultGraph()
+    shown = set(nodes)
+    per_node = max(1, min(OVERVIEW_ASSERTIONS_PER_NODE, OVERVIEW_ASSERTIONS // max(1, len(nodes))))
+    out = []
+    articles, sentences = set(), set()
+    for node in nodes:
+        for q in store.quads_for_pattern(node, None, None, default):
+            out.append(q.triple)
+            if q.predicate == _OX_MENTIONED_IN:
+                articles.add(q.object)
+        per_triple: dict = defaultdict(int)
+        kept = 0
+        for q in store.quads_for_pattern(None, _OX_SUBJECT, node, default):
+            if kept >= per_node:
+                break
+            obj = next(iter(store.quads_for_pattern(q.subject, _OX_OBJECT, None, default)), None)
+            if obj is None or (obj.object.value.startswith(_RESOURCE) and obj.object not in shown):
+                continue  # evidence of an edge the overview does not draw
+            assertion = [t.triple for t in store.quads_for_pattern(q.subject, None, None, default)]
+            stated = tuple(t.object for t in assertion if t.predicate in (_OX_PREDICATE, _OX_OBJECT))
+            per_triple[stated] += 1
+            if per_triple[stated] > OVERVIEW_ASSERTIONS_PER_TRIPLE:
+                continue
+            kept += 1
+            out.extend(assertion)
+            sentences.update(t.object for t in assertion if t.predicate == _OX_SENTENCE)
+    for sentence in sentences:
+        out.extend(q.triple for q in store.quads_for_pattern(sentence, None, None, default)
+                   if q.predicate != _OX_TYPE)
+    for article in articles:  # labels for the article list; not drawn as nodes (no type)
+        out.extend(q.triple for q in store.quads_for_pattern(article, None, None, default)
+                   if q.predicate in (_OX_LABEL, _OX_HEADLINE))
+    return out
+
+
+_RESOURCE = str(RESOURCE)
+_OX_TYPE, _OX_LABEL, _OX_SUBJECT, _OX_PREDICATE, _OX_OBJECT = (
+    ox.NamedNode(str(t)) for t in (RDF.type, RDFS.label, RDF.subject, RDF.predicate, RDF.object))
+_OX_MENTIONED_IN, _OX_SENTENCE, _OX_HEADLINE = (ox.NamedNode(str(t)) for t in (KG.mentionedIn, KG.sentence, KG.headline))

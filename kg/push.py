@@ -1,8 +1,9 @@
 """`kg push`: load the built graph into a SPARQL 1.1 triple store, sending only what changed.
 
 The store `kg build` writes (kg/store.py) goes to a server through the SPARQL 1.1
-Graph Store HTTP Protocol, one named graph per article (`kgr:article/<id>`) and
-the ontology in `<https://w3id.org/kg-news/ontology>`: `PUT {graph store}?graph=IRI`
+Graph Store HTTP Protocol, one named graph per article (`kgr:article/<id>`), the
+entities' classes and labels in `<https://w3id.org/kg-news/entities>` and the
+ontology in `<https://w3id.org/kg-news/ontology>`: `PUT {graph store}?graph=IRI`
 with an N-Triples body replaces a graph, `DELETE` drops it. Any server that speaks
 the protocol will do (Oxigraph, Fuseki, GraphDB, …).
 
@@ -64,13 +65,15 @@ import pyoxigraph as ox
 
 from kg.defaults import OUT_DIR, PUSH_JOBS, PUSH_PASSWORD_ENV, PUSH_TIMEOUT
 from kg.errors import KgError
-from kg.store import ONTOLOGY_GRAPH, article_graphs, open_store
+from kg.store import ENTITIES_GRAPH, ONTOLOGY_GRAPH, article_graphs, open_store
 from kg.vocab import KG, RESOURCE
 
 GRAPH_DIGEST = ox.NamedNode(str(KG.graphDigest))
 
 #: Only graphs under this prefix are ever deleted from the server.
 ARTICLE_PREFIX = f"{RESOURCE}article/"
+# Graphs every article leans on: the entities' classes, labels and aliases, and the ontology.
+SHARED_GRAPHS = (ENTITIES_GRAPH, ONTOLOGY_GRAPH)
 
 DIGEST_QUERY = f"SELECT ?g ?d WHERE {{ GRAPH ?g {{ ?g {GRAPH_DIGEST} ?d }} }}"
 
@@ -236,7 +239,7 @@ class PushReport:
                    f"{len(self.deleted):,} deleted, {self.unchanged:,} unchanged; {self.triples_sent:,} triples")
         if self.dry_run:
             return f"dry run, nothing sent to {self.graph_store}: would have {changes}"
-        return (f"pushed {self.articles:,} articles and the ontology to {self.graph_store} "
+        return (f"pushed {self.articles:,} articles, the entities and the ontology to {self.graph_store} "
                 f"in {self.seconds:.2f} s ({rate:,.0f} articles/s): {changes} sent")
 
 
@@ -277,7 +280,7 @@ class _Sender:
 def push(store: ox.Store | Path | str, endpoint: str, *, graph_store: str | None = None,
          dry_run: bool = False, jobs: int = PUSH_JOBS, timeout: float = PUSH_TIMEOUT,
          user: str | None = None, password: str | None = None) -> PushReport:
-    """Make the server's kg graphs equal to the store's article and ontology graphs.
+    """Make the server's kg graphs equal to the store's article, entities and ontology graphs.
 
     `store` is a pyoxigraph store or the folder of one (opened read-only);
     `endpoint` and `graph_store` are resolved by `Endpoints.from_urls`.
@@ -289,7 +292,7 @@ def push(store: ox.Store | Path | str, endpoint: str, *, graph_store: str | None
     remote = Remote(endpoints, timeout=timeout, user=user, password=password)
     source = store if isinstance(store, ox.Store) else open_store(Path(store))
     graphs = _graphs_to_push(source)
-    report = PushReport(endpoints.graph_store, articles=sum(g != ONTOLOGY_GRAPH for g in graphs), dry_run=dry_run)
+    report = PushReport(endpoints.graph_store, articles=sum(g not in SHARED_GRAPHS for g in graphs), dry_run=dry_run)
     pushed = remote.digests()
 
     sender = _Sender(jobs)
@@ -315,16 +318,15 @@ def push(store: ox.Store | Path | str, endpoint: str, *, graph_store: str | None
     return report
 
 
+
 def _graphs_to_push(store: ox.Store) -> list[ox.NamedNode]:
-    """The store's article graphs, sorted, then the ontology graph if the store has it."""
+    """The store's article graphs, sorted, then the graphs they share (entities, ontology) that it has."""
     articles = article_graphs(store)
     unnamed = [g for g in articles if not isinstance(g, ox.NamedNode)]
     if unnamed:
         raise KgError(f"the store has {len(unnamed)} graphs named by blank nodes, which a server cannot address")
     graphs = sorted(articles, key=lambda g: g.value)
-    if store.contains_named_graph(ONTOLOGY_GRAPH):
-        graphs.append(ONTOLOGY_GRAPH)
-    return graphs
+    return graphs + [g for g in SHARED_GRAPHS if store.contains_named_graph(g)]
 
 
 def _one_line(text: str) -> str:

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from kg.defaults import OUT_DIR
 from kg.errors import KgError
+from kg.outputs import check_output_set
 from kg.store import PREFIX_MAP, is_store, open_store, store_from_file
 from kg.vocab import ontology_dir
 
@@ -257,6 +258,7 @@ def open_source(graph: Path | None = None, store: Path | None = None,
         raise KgError("give --graph or --store, not both")
     if graph is not None:
         return store_from_file(Path(graph))
+    check_output_set(Path(store) if store is not None else Path(out_dir))  # a whole set, or none of kg build's
     if store is not None:
         return open_store(Path(store))
     default_store = Path(out_dir) / "store"

@@ -16,15 +16,17 @@ article; events, talent groups and initiatives belong to their article.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Iterable
 
 from kg.extract import ARTICLE_SUBJECT, zone_key
 from kg.lexicon import Lexicon, alternation, load_lexicon
 from kg.model import (
     ALLIANCE, ARTICLE, CAMPAIGN, ENTERPRISE, EVENT, GROUP, INDUSTRY, INITIATIVE, ORGANIZATION, PERSON,
-    PLACE, ZONE, Document, Entity, Mention, Statement,
+    PLACE, ZONE, Document, Entity, Mention, MentionKey, Statement,
 )
 from kg.normalize import clean_label
 from kg.segment import Segmenter, default_segmenter
@@ -43,6 +45,7 @@ class Resolved:
     entities: dict[str, Entity]
     statements: list[Statement]
     mentions: dict[str, list[tuple[str, Mention]]]  # entity key → (article id, mention)
+    mention_keys: dict[str, list[MentionKey]] = field(default_factory=dict)  # by article id
 
 
 BRACKET = re.compile(r"[(（]")
@@ -51,12 +54,11 @@ DEMONSTRATIVE = re.compile(r"^(?:该|本|此|这个|这一)")
 
 
 def most_common(values, tiebreak=lambda v: v) -> str | None:
-    """The most frequent of `values`, the greatest `tiebreak(v)` on a tie; None if there are none."""
-    values = list(values)
-    distinct = set(values)
-    if len(distinct) <= 1:  # most entities are named one way
-        return next(iter(distinct), None)
-    counts = Counter(values)
+    """The most frequent of `values` (an iterable, or a Counter of them), the greatest
+    `tiebreak(v)` on a tie; None if there are none."""
+    counts = values if isinstance(values, Counter) else Counter(values)
+    if len(counts) <= 1:  # most entities are named one way
+        return next(iter(counts), None)
     return max(counts, key=lambda v: (counts[v], tiebreak(v)))
 
 
@@ -127,19 +129,25 @@ class Resolver:
         return name
 
     def resolve(self, docs: list[Document]) -> Resolved:
-        keyed: list[tuple[Document, Mention, str]] = []
-        for doc in docs:
-            if doc.entity_keys is not None:
-                keyed.extend((doc, m, key) for m, key in zip(doc.mentions, doc.entity_keys))
-            else:
-                keyed.extend((doc, m, key) for m, key in self.article_keys(doc).items())
+        """Resolve the mentions of `docs` to entities across the articles, in memory."""
+        table = EntityTable()
+        statements: list[Statement] = []
         mentions: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
-        for doc, m, key in keyed:
-            mentions[key].append((doc.article_id, m))
-        by_id = {d.article_id: d for d in docs}
-        entities = {key: self.entity(key, ms, by_id) for key, ms in mentions.items()}
-        statements = self.statements(docs, keyed)
-        return Resolved(entities, statements, dict(mentions))
+        mention_keys: dict[str, list[MentionKey]] = {}
+        for doc in docs:
+            keys = self.keys_of(doc)
+            for m, key in keys.items():
+                mentions[key].append((doc.article_id, m))
+            mention_keys[doc.article_id] = self.mention_keys(doc, keys)
+            table.add(mention_keys[doc.article_id])
+            statements.extend(self.article_statements(doc, keys))
+        return Resolved(table.entities(), statements, dict(mentions), mention_keys)
+
+    def keys_of(self, doc: Document) -> dict[Mention, str]:
+        """Entity keys of the mentions of `doc` (worked out already by a worker process, or now)."""
+        if doc.entity_keys is not None:
+            return dict(zip(doc.mentions, doc.entity_keys))
+        return self.article_keys(doc)
 
     def article_keys(self, doc: Document) -> dict[Mention, str]:
         """Give each mention of one article its entity key."""
@@ -148,7 +156,14 @@ class Resolver:
         # zones first: everything else may lean on them
         zones = [m for m in ms if m.cls == ZONE]
         plain = {self.zone_canonical(m.label) for m in zones if not self.is_generic_zone(m.label)}
-        specific = Counter(self.same_zone_fuller(self.zone_canonical(m.label), plain)
+        fuller_zone: dict[str, str] = {}
+
+        def same_zone_fuller(key: str) -> str:  # asked of every zone mention: once per name
+            if key not in fuller_zone:
+                fuller_zone[key] = self.same_zone_fuller(key, plain)
+            return fuller_zone[key]
+
+        specific = Counter(same_zone_fuller(self.zone_canonical(m.label))
                            for m in zones if not self.is_generic_zone(m.label))
         if specific:
             principal_zone = max(specific, key=lambda k: (specific[k], len(k)))
@@ -163,15 +178,19 @@ class Resolver:
                 key = principal_zone
             else:
                 scoped = False
-                key = self.same_zone_fuller(self.zone_canonical(m.label), plain)
+                key = same_zone_fuller(self.zone_canonical(m.label))
             local[m] = self.full_key(ZONE, key, doc.article_id, scoped or self.is_generic_zone(key))
 
         principal_key = (self.full_key(ZONE, principal_zone, doc.article_id, principal_scoped)
                          if principal_zone is not None else None)
 
+        zones_at: dict[int, list[Mention]] = defaultdict(list)
+        for z in zones:
+            zones_at[z.start].append(z)
+
         def zone_prefix(m: Mention) -> tuple[str, str] | None:
             """(zone key, rest of the name) for a name starting with a zone: 开发区党工委, 区管委会."""
-            inner = [z for z in zones if z.start == m.start and z.end < m.end]
+            inner = [z for z in zones_at.get(m.start, ()) if z.end < m.end]
             if inner:
                 z = max(inner, key=lambda z: z.end)
                 return local[z], clean_label(doc.text[z.end:m.end])
@@ -220,17 +239,45 @@ class Resolver:
             return
         # every key with its name, longest first (the first of equal length in sorted order wins)
         keys = sorted({local[m] for m, _ in named}, key=lambda k: (-len(k), k))
+        names = [k.rsplit("/", 1)[-1] for k in keys]
+        # A name can only abbreviate a key whose name shares a first or last character with
+        # it (see `abbreviates`): index the keys by those, so that a long article does not
+        # compare every name with every key.
+        by_char: dict[str, list[int]] = defaultdict(list)
+        for i, full in enumerate(names):
+            for ch in self._abbreviation_chars(full, cls):
+                by_char[ch].append(i)
+        members: dict[str, list[Mention]] = defaultdict(list)
+        for m, _ in named:
+            members[local[m]].append(m)
         fuller: dict[tuple[str, str], str | None] = {}  # (key, name) → the key it abbreviates
         for m, name in named:
             mine = local[m]
             if (mine, name) not in fuller:  # the same name comes back: ask once
-                fuller[mine, name] = next((other for other in keys if len(other) > len(mine)
-                                           and self.abbreviates(name, other.rsplit("/", 1)[-1], cls)), None)
+                fuller[mine, name] = None
+                candidates = sorted({i for ch in {name[:1], name[-1:]} for i in by_char.get(ch, ())})
+                for i in candidates:
+                    if len(keys[i]) <= len(mine):
+                        break  # longest first: no longer key is left
+                    if self.abbreviates(name, names[i], cls):
+                        fuller[mine, name] = keys[i]
+                        break
             best = fuller[mine, name]
             if best:
-                for m2, _ in named:
-                    if local[m2] == mine:
-                        local[m2] = best
+                moved = members.pop(mine, [])
+                for m2 in moved:
+                    local[m2] = best
+                members[best].extend(moved)
+
+    def _abbreviation_chars(self, full: str, cls: str) -> set[str]:
+        """The characters a name must start or end with to abbreviate `full` (see `abbreviates`)."""
+        if cls in (EVENT, ORGANIZATION, PLACE, ALLIANCE):
+            return {full[-1:]}
+        if cls == INDUSTRY:
+            return {full[-1:], full[:1]}
+        core = self.legal_forms.sub("", full)
+        core = self.provinces.sub("", core) or core
+        return {full[:1], core[:1]} - {""}
 
     def abbreviates(self, short: str, full: str, cls: str) -> bool:
         if len(short) < 2 or short == full:
@@ -262,14 +309,15 @@ class Resolver:
         that article alone, named by the reference word (党建联盟, 联盟).
         """
         named_sorted = sorted((m for m, _ in named), key=lambda m: m.start)
+        starts = [m.start for m in named_sorted]
         counts = Counter(local[m] for m in named_sorted)
         most = max(counts, key=lambda k: (counts[k], len(k))) if counts else None
         for m in alliances:
             if m in local:
                 continue
-            before = [n for n in named_sorted if n.start < m.start]
+            before = bisect.bisect_left(starts, m.start)  # the named ones that start before m
             if before:
-                local[m] = local[before[-1]]
+                local[m] = local[named_sorted[before - 1]]
             elif most is not None:
                 local[m] = most
             else:
@@ -280,50 +328,99 @@ class Resolver:
         slug = SLUGS[cls]
         return f"{article_id}/{slug}/{name}" if scoped else f"{slug}/{name}"
 
-    # ----------------------------------------------------------- entities
+    # ----------------------------------------------------------- one article's share
 
-    def entity(self, key: str, ms: list[tuple[str, Mention]], by_id: dict[str, Document]) -> Entity:
-        labels = [m.label for _, m in ms]
-        # A reference word (联盟, 开发区) names the entity only when nothing else does.
-        named = [l for l in labels if l not in self.generic] or labels
-        label = most_common(named, tiebreak=lambda l: (len(l), l))  # the name used most, then the longest
-        alts = set(named) - {label}
-        for article_id, m in ms:
-            if m.label in self.generic:
-                continue
-            original = clean_label(by_id[article_id].norm.original_span(m.start, m.end))
-            if original and original != label and not BRACKET.search(original):
-                alts.add(original)
-        return Entity(key=key, cls=most_common(m.cls for _, m in ms), label=label, alt_labels=tuple(sorted(alts)),
-                      subclass=most_common(m.subclass for _, m in ms if m.subclass))
-
-    def statements(self, docs: list[Document], keyed) -> list[Statement]:
-        keys: dict[tuple[str, int, int, str], str] = {}
-        for doc, m, key in keyed:
-            keys[(doc.article_id, m.start, m.end, m.cls)] = key
-        out: list[Statement] = []
-        for doc in docs:
-            norm = doc.norm
-            for m in doc.mentions:
-                key = keys.get((doc.article_id, m.start, m.end, m.cls))
-                if key is None:  # a mention no rule could place names nothing
-                    continue
-                a, b = norm.to_original(m.start, m.end)
-                out.append(Statement(key, "type", m.cls, False, doc.article_id, m.sentence, a, b, m.rule))
-            for f in doc.facts:
-                if f.subject == ARTICLE_SUBJECT:
-                    subject = article_key(doc.article_id)
-                else:
-                    subject = keys.get((doc.article_id, f.subject.start, f.subject.end, f.subject.cls))
-                if subject is None:
-                    continue
-                if isinstance(f.obj, Mention):
-                    obj = keys.get((doc.article_id, f.obj.start, f.obj.end, f.obj.cls))
-                    if obj is None or obj == subject:
-                        continue
-                    is_relation = True
-                else:
-                    obj, is_relation = f.obj, False
-                a, b = norm.to_original(f.start, f.end)
-                out.append(Statement(subject, f.predicate, obj, is_relation, doc.article_id, f.sentence, a, b, f.rule))
+    def mention_keys(self, doc: Document, keys: dict[Mention, str]) -> list[MentionKey]:
+        """What each keyed mention of `doc` tells about its entity (see EntityTable)."""
+        out = []
+        for m, key in keys.items():
+            generic = m.label in self.generic
+            original = None
+            if not generic:
+                spelled = clean_label(doc.norm.original_span(m.start, m.end))
+                if spelled and not BRACKET.search(spelled):
+                    original = spelled
+            out.append(MentionKey(key, m.label, m.cls, m.subclass, generic, original))
         return out
+
+    def article_statements(self, doc: Document, keys: dict[Mention, str]) -> list[Statement]:
+        """The statements of one article about its keyed mentions, with original-text offsets."""
+        by_span = {(m.start, m.end, m.cls): key for m, key in keys.items()}
+        norm = doc.norm
+        out: list[Statement] = []
+        for m in doc.mentions:
+            key = by_span.get((m.start, m.end, m.cls))
+            if key is None:  # a mention no rule could place names nothing
+                continue
+            a, b = norm.to_original(m.start, m.end)
+            out.append(Statement(key, "type", m.cls, False, doc.article_id, m.sentence, a, b, m.rule))
+        for f in doc.facts:
+            if f.subject == ARTICLE_SUBJECT:
+                subject = article_key(doc.article_id)
+            else:
+                subject = by_span.get((f.subject.start, f.subject.end, f.subject.cls))
+            if subject is None:
+                continue
+            if isinstance(f.obj, Mention):
+                obj = by_span.get((f.obj.start, f.obj.end, f.obj.cls))
+                if obj is None or obj == subject:
+                    continue
+                is_relation = True
+            else:
+                obj, is_relation = f.obj, False
+            a, b = norm.to_original(f.start, f.end)
+            out.append(Statement(subject, f.predicate, obj, is_relation, doc.article_id, f.sentence, a, b, f.rule))
+        return out
+
+
+@dataclass
+class _Tally:
+    labels: Counter = field(default_factory=Counter)
+    named: Counter = field(default_factory=Counter)  # labels that are not reference words
+    classes: Counter = field(default_factory=Counter)
+    subclasses: Counter = field(default_factory=Counter)
+    spellings: set = field(default_factory=set)
+
+
+class EntityTable:
+    """Entities from the mention keys of any number of articles, added one article at a time.
+
+    An entity's label, aliases and class are chosen by majority over all its mentions,
+    so they depend on every article that names it; the table keeps counts per entity key,
+    not the articles, so it stays small however many articles are added.
+    """
+
+    def __init__(self) -> None:
+        self._tallies: dict[str, _Tally] = {}
+
+    def add(self, mentions: Iterable[MentionKey]) -> None:
+        for m in mentions:
+            tally = self._tallies.get(m.key)
+            if tally is None:
+                tally = self._tallies[m.key] = _Tally()
+            tally.labels[m.label] += 1
+            if not m.generic:
+                tally.named[m.label] += 1
+            tally.classes[m.cls] += 1
+            if m.subclass:
+                tally.subclasses[m.subclass] += 1
+            if m.original is not None:
+                tally.spellings.add(m.original)
+
+    def __len__(self) -> int:
+        return len(self._tallies)
+
+    def keys(self):
+        return self._tallies.keys()
+
+    def entities(self) -> dict[str, Entity]:
+        return {key: self.entity(key) for key in self._tallies}
+
+    def entity(self, key: str) -> Entity:
+        tally = self._tallies[key]
+        # A reference word (联盟, 开发区) names the entity only when nothing else does.
+        named = tally.named or tally.labels
+        label = most_common(named, tiebreak=lambda l: (len(l), l))  # the name used most, then the longest
+        alts = (set(named) | tally.spellings) - {label}
+        return Entity(key=key, cls=most_common(tally.classes), label=label, alt_labels=tuple(sorted(alts)),
+                      subclass=most_common(tally.subclasses))

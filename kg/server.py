@@ -85,6 +85,7 @@ from kg.defaults import (
     OUT_DIR, SERVE_HOST, SERVE_MAX_BYTES, SERVE_MAX_RESULTS, SERVE_PORT, SERVE_TIMEOUT, SERVE_WORKERS,
 )
 from kg.errors import KgError
+from kg.outputs import check_output_set
 from kg.query import bind_params, named_queries, sparql_tokens
 from kg.store import PREFIX_MAP, is_store, open_fast, open_store, store_from_file
 
@@ -782,6 +783,7 @@ def make_server(*, graph: Path | None = None, store: Path | None = None, host: s
         raise KgError("--timeout and --max-bytes must be positive and --max-results not negative")
     cleanup = None
     if graph is None and store is None:
+        check_output_set(Path(out_dir))  # a whole set, or none of kg build's
         if is_store(Path(out_dir) / "store"):
             store = Path(out_dir) / "store"
         elif (Path(out_dir) / "graph.ttl").is_file():

@@ -1,10 +1,12 @@
 """The query store: an on-disk Oxigraph (pyoxigraph) database of the built graph.
 
-`kg build` calls `load_store` to write `output/store/`: every named graph of the
-rdflib dataset (one per article) plus the ontology in its own named graph
-`<https://w3id.org/kg-news/ontology>`. `kg query`, `kg export` and `kg serve`
-read it back with `open_store` (read-only, so several processes may share it),
-or load an RDF file given with `--graph` through `store_from_file`.
+`kg build` writes `output/store/` with a `StoreWriter` (kg.builder): one named graph
+per article, the entities' classes and labels in `<https://w3id.org/kg-news/entities>`,
+and the ontology in its own named graph `<https://w3id.org/kg-news/ontology>`.
+`load_store` and `write_store_from_quads` make a store from a whole dataset at once.
+`kg query`, `kg export` and `kg serve` read it back with `open_store` (read-only,
+so several processes may share it), or load an RDF file given with `--graph`
+through `store_from_file`.
 
 The store's default graph is the merge of the article graphs, each triple once
 however many articles state it: the same triples as `output/graph.ttl`. Queries
@@ -18,7 +20,8 @@ triple once per graph that holds it there, so `COUNT`s and listings of shared
 entities came out inflated (Oxigraph issue 1919, fixed after 0.5.13); keeping it
 also makes Turtle export a plain dump of one graph.
 
-Next to the RocksDB files the folder holds `snapshot.nq`, every quad of the store
+Next to the RocksDB files the folder holds `snapshot.nq` (for stores of up to
+SNAPSHOT_MAX_QUADS quads; a bigger one would not fit a reader's memory), every quad of the store
 (named graphs, ontology and the merged default graph) as N-Quads. Iterating the
 on-disk store is slow (about 90,000 quads/s, so a whole-graph export or a query
 that scans everything is bound by RocksDB), so `kg serve` and `kg export` load
@@ -41,7 +44,7 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from kg.atomic import atomic_directory
+from kg.atomic import atomic_directory, atomic_open
 from kg.errors import KgError
 from kg.summary import SUMMARY_GRAPH, add_summary
 from kg.vocab import ONTOLOGY_IRI, PREFIXES, ontology_dir
@@ -51,8 +54,11 @@ PREFIX_MAP: dict[str, str] = {prefix: str(ns) for prefix, ns in PREFIXES.items()
 
 ONTOLOGY_GRAPH = ox.NamedNode(str(ONTOLOGY_IRI))
 
+#: The entities' classes, labels and aliases, chosen over all articles (kg.rdf.entity_quads).
+ENTITIES_GRAPH = ox.NamedNode("https://w3id.org/kg-news/entities")
+
 #: Named graphs of a store that are not articles.
-NON_ARTICLE_GRAPHS = frozenset({ONTOLOGY_GRAPH, SUMMARY_GRAPH})
+NON_ARTICLE_GRAPHS = frozenset({ONTOLOGY_GRAPH, SUMMARY_GRAPH, ENTITIES_GRAPH})
 
 #: The N-Quads copy of the whole store, inside the store folder.
 SNAPSHOT_NAME = "snapshot.nq"
@@ -183,6 +189,155 @@ def write_store_from_quads(quads: Iterable[ox.Quad], path: Path, *, with_ontolog
             with open(snapshot_path(tmp), "wb") as handle:
                 memory.dump(handle, ox.RdfFormat.N_QUADS)
     return path
+
+
+class StoreWriter:
+    """The store of one `kg build`, written in bulk while the articles stream past.
+
+    Article graphs arrive as Turtle and N-Triples text (kg.articles) and are gathered
+    into TriG batches, each loaded by Oxigraph's bulk loader (sorted files straight into
+    RocksDB) in a background thread while the next batch gathers; every triple goes to
+    its article's graph and to the default graph, the merge. pyoxigraph lets go of the
+    GIL while it loads, so extraction results keep flowing meanwhile.
+
+    With `base`, the store starts as a copy of that (published) store: RocksDB's
+    checkpoint, hard links to its immutable files, so copying costs nothing and the
+    base is never changed. Graphs of deleted or changed articles are then removed
+    (`remove_article`), with the triples of the merge that no other graph still holds.
+    """
+
+    #: Text gathered before a bulk load starts. The loader sorts a batch in memory, taking
+    #: several times its size; batches of a few megabytes also load fastest.
+    BATCH_BYTES = 16 * 2**20
+
+    def __init__(self, path: Path, base: Path | None = None) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        path = Path(path)
+        if base is not None:
+            ox.Store.read_only(str(base)).backup(str(path))
+        self.store = ox.Store(str(path))
+        self.path = path
+        self.fresh = base is None
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._loader = ThreadPoolExecutor(1, thread_name_prefix="kg-store-load")
+        self._loading = None
+
+    def remove_article(self, article_id: str) -> None:
+        graph = _article_graph(article_id)
+        if not self.store.contains_named_graph(graph):
+            return
+        # the merge keeps a triple while any other graph still states it
+        self.store.update(
+            "DELETE { ?s ?p ?o } WHERE { GRAPH %s { ?s ?p ?o } "
+            "FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER(?other NOT IN (%s, %s, %s)) } }"
+            % (graph, graph, ONTOLOGY_GRAPH, SUMMARY_GRAPH))
+        self.store.remove_graph(graph)
+
+    def add_article(self, article_id: str, turtle: bytes, ntriples: bytes) -> None:
+        """Queue one article graph (Turtle without prefix lines, plus N-Triples) for loading.
+
+        A huge article is cut into pieces at statement ends, so that no batch, and no
+        bulk load's memory, grows with the size of one article.
+        """
+        name = str(_article_graph(article_id)).encode("utf-8")
+        # Oxigraph's Turtle writer escapes line breaks in literals: " .\n" ends a statement
+        for piece in [*_pieces(turtle, b" .\n", self.BATCH_BYTES // 2), *_pieces(ntriples, b"\n", self.BATCH_BYTES // 2)]:
+            self._parts += [name, b" {\n", piece, b"}\n{\n", piece, b"}\n"]
+            self._size += 2 * len(piece)
+            if self._size >= self.BATCH_BYTES:
+                self._load_batch()
+
+    def _load_batch(self) -> None:
+        from kg.articles import TURTLE_HEADER
+
+        if not self._parts:
+            return
+        data = b"".join([TURTLE_HEADER, *self._parts])
+        self._parts, self._size = [], 0
+        self._wait()
+        # our own output, from checked terms: lenient skips validating every IRI again
+        self._loading = self._loader.submit(self.store.bulk_load, data, ox.RdfFormat.TRIG, lenient=True)
+
+    def _wait(self) -> None:
+        if self._loading is not None:
+            self._loading.result()  # a failed load raises here
+            self._loading = None
+
+    def replace_entities(self, ntriples: bytes) -> None:
+        """Make the entities' graph (and its share of the merge) hold exactly `ntriples`."""
+        if self.fresh:  # nothing to compare with: load it in bulk with the last articles
+            self._parts += [str(ENTITIES_GRAPH).encode("utf-8"), b" {\n", ntriples, b"}\n{\n", ntriples, b"}\n"]
+            self._load_batch()
+            return
+        self._load_batch()
+        self._wait()
+        new = {q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)}
+        old = {q.triple for q in self.store.quads_for_pattern(None, None, None, ENTITIES_GRAPH)}
+        default = ox.DefaultGraph()
+        gone = old - new
+        self.store.extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in new - old
+                           for g in (ENTITIES_GRAPH, default)])
+        for t in gone:
+            self.store.remove(ox.Quad(t.subject, t.predicate, t.object, ENTITIES_GRAPH))
+            if not any(q.graph_name != default
+                       for q in self.store.quads_for_pattern(t.subject, t.predicate, t.object, None)):
+                self.store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+
+    def load_rest(self) -> None:
+        """Load what is queued and wait for it."""
+        self._load_batch()
+        self._wait()
+
+    def finish(self, build_id: str) -> None:
+        """Load what is left, add the ontology and the summary, mark the store with `build_id`, close it."""
+        from kg.outputs import STORE_MARKER
+
+        self.load_rest()
+        self._loader.shutdown()
+        if not self.store.contains_named_graph(ONTOLOGY_GRAPH):
+            add_ontology(self.store)
+        add_summary(self.store)
+        self.store.flush()
+        del self.store  # closes RocksDB
+        (self.path / STORE_MARKER).write_text(build_id + "\n", encoding="utf-8")
+
+
+def _pieces(data: bytes, end: bytes, size: int) -> list[bytes]:
+    """`data` cut into pieces of about `size` bytes, each ending with `end`."""
+    pieces, start = [], 0
+    while len(data) - start > size:
+        cut = data.find(end, start + size)
+        if cut < 0:
+            break
+        pieces.append(data[start:cut + len(end)])
+        start = cut + len(end)
+    if start < len(data):
+        pieces.append(data[start:])
+    return pieces
+
+
+def _article_graph(article_id: str) -> ox.NamedNode:
+    from kg.rdf import iri
+    from kg.resolve import article_key
+
+    return ox.NamedNode(str(iri(article_key(article_id))))
+
+
+#: A store with more quads than this gets no N-Quads snapshot: loading it into memory
+#: would take more memory than a reader should need (see `open_fast`).
+SNAPSHOT_MAX_QUADS = 1_000_000
+
+
+def write_snapshot_if_small(path: Path, quads: int) -> bool:
+    """Dump the store at `path`, of about `quads` quads, as its snapshot if it has at most SNAPSHOT_MAX_QUADS."""
+    if quads > SNAPSHOT_MAX_QUADS:
+        return False
+    store = ox.Store.read_only(str(path))
+    with atomic_open(snapshot_path(path), "wb") as handle:
+        store.dump(handle, ox.RdfFormat.N_QUADS)
+    return True
 
 
 def snapshot_path(path: Path) -> Path:

@@ -51,26 +51,24 @@ WHERE { ?assertion kg:rule ?rule ; rdf:predicate ?property }
 GROUP BY ?rule ?property
 """
 
-#: Pairs of organisations and the number of articles naming both; each
-#: (entity, article) counted once before pairing.
-CO_MENTIONS = """
-SELECT ?x ?y (COUNT(*) AS ?n) (MIN(?xl) AS ?xLabel) (MIN(?yl) AS ?yLabel)
-WHERE {
-  {
-    SELECT ?x ?y
-    WHERE {
-      { SELECT DISTINCT ?x ?article WHERE { VALUES ?c { kg:DevelopmentZone kg:Alliance kg:Enterprise kg:Organization }
-                                           ?x a ?c ; kg:mentionedIn ?article } }
-      { SELECT DISTINCT ?y ?article WHERE { VALUES ?c { kg:DevelopmentZone kg:Alliance kg:Enterprise kg:Organization }
-                                           ?y a ?c ; kg:mentionedIn ?article } }
-      FILTER(STR(?x) < STR(?y))
-    }
-  }
-  OPTIONAL { ?x rdfs:label ?xl }
-  OPTIONAL { ?y rdfs:label ?yl }
-}
-GROUP BY ?x ?y
+#: Which organisations each article names (each pair once), and their labels: the
+#: pairs named together are counted from these in Python (see `co_mention_pairs`).
+AGENT_ARTICLES = """
+SELECT DISTINCT ?x ?article
+WHERE { VALUES ?c { kg:DevelopmentZone kg:Alliance kg:Enterprise kg:Organization } ?x a ?c ; kg:mentionedIn ?article }
 """
+AGENT_LABELS = """
+SELECT ?x (MIN(?l) AS ?label)
+WHERE { VALUES ?c { kg:DevelopmentZone kg:Alliance kg:Enterprise kg:Organization } ?x a ?c ; rdfs:label ?l }
+GROUP BY ?x
+"""
+
+#: An article naming more organisations than this is a list (a directory, a roll of
+#: members), not a report of who worked with whom: its names are not paired, which
+#: also keeps the count linear in the input (n names would make n²/2 pairs).
+MAX_PAIRED_PER_ARTICLE = 100
+#: The ranked list keeps this many pairs, most articles first.
+MAX_PAIRS = 10_000
 
 #: Every event (of any subclass of kg:Event) with its earliest date and a label.
 EVENTS = f"""
@@ -130,11 +128,7 @@ def summary_quads(store: ox.Store) -> list[ox.Quad]:
         add(usage, "countedProperty", row["property"])
         add(usage, "statementCount", _integer(int(row["n"].value)))
 
-    # most articles first, then by the names, so that pages of the list are stable
-    pairs = sorted(((int(r["n"].value), _value(r["xLabel"]), _value(r["yLabel"]), r["x"], r["y"])
-                    for r in _rows(store, CO_MENTIONS)),
-                   key=lambda p: (-p[0], p[1], p[2], p[3].value, p[4].value))
-    for rank, (n, _xl, _yl, x, y) in enumerate(pairs, 1):
+    for rank, (n, x, y) in enumerate(co_mention_pairs(store), 1):
         pair = ox.NamedNode(f"{RESOURCE}summary/pair/{rank}")
         quads.append(ox.Quad(pair, _TYPE, _term("CoMention"), SUMMARY_GRAPH))
         add(pair, "rank", _integer(rank))
@@ -152,6 +146,35 @@ def summary_quads(store: ox.Store) -> list[ox.Quad]:
     for row in _rows(store, INDUSTRY_COUNTS):
         add(row["industry"], "enterpriseCount", _integer(int(row["n"].value)))
     return quads
+
+
+def co_mention_pairs(store: ox.Store) -> list[tuple[int, ox.NamedNode, ox.NamedNode]]:
+    """(articles naming both, x, y) for pairs of organisations, the MAX_PAIRS most named together.
+
+    Ranked by articles, then by the two labels and IRIs, so that pages of the list are stable.
+    Articles naming more than MAX_PAIRED_PER_ARTICLE organisations pair none of them.
+    """
+    import heapq
+    from collections import Counter, defaultdict
+
+    iris: dict[str, str] = {}  # each agent's IRI once, however many rows name it
+    named: dict[str, list[str]] = defaultdict(list)
+    for row in _rows(store, AGENT_ARTICLES):
+        x = row["x"].value
+        named[row["article"].value].append(iris.setdefault(x, x))
+    pairs: Counter = Counter()
+    for agents in named.values():
+        if len(agents) > MAX_PAIRED_PER_ARTICLE:
+            continue
+        agents.sort()
+        for i, x in enumerate(agents):
+            for y in agents[i + 1:]:
+                pairs[x, y] += 1
+    del named
+    labels = {row["x"].value: _value(row["label"]) for row in _rows(store, AGENT_LABELS)}
+    ranked = heapq.nsmallest(MAX_PAIRS, pairs.items(), key=lambda item: (
+        -item[1], labels.get(item[0][0], ""), labels.get(item[0][1], ""), item[0][0], item[0][1]))
+    return [(n, ox.NamedNode(x), ox.NamedNode(y)) for (x, y), n in ranked]
 
 
 def add_summary(store: ox.Store) -> None:

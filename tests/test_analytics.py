@@ -157,3 +157,28 @@ def test_kg_stats_through_the_cli(graph_file, capsys):
     assert cli.main(["stats", "--graph", str(graph_file.parent / "missing.ttl")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("kg stats: error: graph file not found") and err.count("\n") == 1
+
+
+def test_graphml_evidence_is_the_span_with_a_little_context():
+    from kg.analytics import EXCERPT_CONTEXT, excerpt
+    from kg.projection import Evidence
+
+    sentence = "甲" * 5000 + "青川经开区" + "乙" * 5000  # a sentence with no punctuation
+    e = Evidence(sentence=sentence, article="a", article_label="a", start=105_000, end=105_005,
+                 sentence_start=100_000)
+    text = excerpt(e)
+    assert "青川经开区" in text and text.startswith("…") and text.endswith("…")
+    assert len(text) == 5 + 2 * EXCERPT_CONTEXT + 2
+    short = Evidence(sentence="青川经开区举办培训班。", article="a", article_label="a", start=0, end=5,
+                     sentence_start=0)
+    assert excerpt(short) == "青川经开区举办培训班。"
+
+
+def test_a_long_evidence_span_keeps_its_two_ends():
+    from kg.analytics import EXCERPT_CONTEXT, excerpt
+    from kg.projection import Evidence
+
+    sentence = "青川经开区" + "甲" * 20000 + "远澜生物"
+    e = Evidence(sentence=sentence, article="a", article_label="a", start=0, end=len(sentence), sentence_start=0)
+    text = excerpt(e)
+    assert text.startswith("青川经开区") and text.endswith("远澜生物") and len(text) <= 2 * EXCERPT_CONTEXT + 1

@@ -113,9 +113,9 @@ def test_embedded_data_describes_every_node_and_edge(page):
     assert ["面积(平方米)", "area (square metres)", "1200000.5", []] in zone["attrs"]
     group = by_iri[GROUP]
     count_row = next(row for row in group["attrs"] if row[1] == "count")
-    assert count_row[2] == "30" and count_row[3][0][0] == SENTENCE_1
+    assert count_row[2] == "30" and data["sentences"][count_row[3][0][0]] == SENTENCE_1
     member_edges = [d for d in data["details"]["edges"] if d["p"] == "memberOf"]
-    assert member_edges[0]["ev"][0][0] == SENTENCE_2
+    assert data["sentences"][member_edges[0]["ev"][0][0]] == SENTENCE_2
     assert data["predicates"]["memberOf"] == ["成员隶属", "member of"]
     assert {e["label"] for e in data["articles"]} == {"青山开发区举办青年党员培训班", "青山党建联盟新闻"}
 
@@ -207,3 +207,14 @@ def test_articles_are_shown_by_headline_and_found_by_file_id():
     assert "007_abc" in shown["007_abc"]["alt"]  # still searchable by its id
     assert shown["008_def"]["label"] == "008_def"  # no headline: the label
     assert {a["label"] for a in data["articles"]} == {"青山开发区召开人才座谈会", "008_def"}
+
+
+def test_each_evidence_sentence_is_in_the_page_once():
+    # one sentence supporting many statements: rows point at it, the text is written once
+    data = page_data(to_networkx(small_graph()))
+    assert len(data["sentences"]) == len(set(data["sentences"]))
+    rows = [row for d in data["details"]["nodes"] for row in d["ev"]]
+    rows += [row for d in data["details"]["edges"] for row in d["ev"]]
+    used = {row[0] for row in rows}
+    assert used == set(range(len(data["sentences"])))
+    assert len(rows) > len(data["sentences"])  # some sentence is referenced more than once

@@ -13,6 +13,7 @@ from rdflib.namespace import XSD
 
 from kg.pipeline import build
 from kg.rdf import iri, literal, serialize_turtle
+from kg.store import ENTITIES_GRAPH
 from kg.vocab import KG, RESOURCE, ontology_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,8 +89,12 @@ def test_identical_turtle_across_processes(folder):
 
 def test_quads_have_a_named_graph_per_article_and_turtle_is_their_union(result):
     names = {q.graph_name.value for q in result.quads}
-    assert names == {str(RESOURCE) + "article/a", str(RESOURCE) + "article/b"}
-    # a triple both articles state (an entity's label) is in both graphs, once in the union
+    assert names == {str(RESOURCE) + "article/a", str(RESOURCE) + "article/b", ENTITIES_GRAPH.value}
+    # labels depend on every article, so they are in the entities' graph only
+    labels = {q.graph_name for q in result.quads if q.predicate.value == str(RDFS.label)
+              and not q.subject.value.startswith(str(RESOURCE) + "article/")}
+    assert labels == {ENTITIES_GRAPH}
+    # a triple both articles state (a zone's class) is in both graphs, once in the union
     per_graph = Counter(q.triple for q in result.quads)
     shared = [t for t, n in per_graph.items() if n == 2]
     assert shared

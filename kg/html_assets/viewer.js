@@ -367,8 +367,13 @@
   }
 
   /* A sentence with its evidence span marked, as text nodes (no markup from the data). */
+  /* Evidence rows name their sentence by number: the page holds each sentence once. */
+  function sentenceText(ev) {
+    return data.sentences[ev[0]] || "";
+  }
+
   function evidenceBlock(ev) {
-    var sentence = ev[0] || "", start = ev[2], end = ev[3], sentenceStart = ev[4];
+    var sentence = sentenceText(ev), start = ev[2], end = ev[3], sentenceStart = ev[4];
     var quote = el("blockquote", "kg-evidence");
     var from = -1, to = -1;
     if (sentenceStart !== null && start !== null && end !== null) {
@@ -499,7 +504,7 @@
     tooltip.appendChild(el("div", "kg-tip-title", title));
     if (sub) tooltip.appendChild(el("div", "kg-tip-sub", sub));
     if (ev) {
-      var text = el("div", "kg-tip-evidence", "“" + ev[0] + "”");
+      var text = el("div", "kg-tip-evidence", "“" + sentenceText(ev) + "”");
       var source = articleLabel(ev[1]);
       if (source) text.appendChild(el("div", "kg-tip-sub", "—— " + source));
       tooltip.appendChild(text);
