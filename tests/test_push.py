@@ -26,7 +26,7 @@ import kg.push
 from kg.cli import main
 from kg.errors import KgError
 from kg.push import GRAPH_DIGEST, Endpoints, LocalGraph, _Sender, push
-from kg.store import ONTOLOGY_GRAPH, article_graphs, open_store
+from kg.store import ENTITIES_GRAPH, ONTOLOGY_GRAPH, article_graphs, open_store
 from kg.summary import SUMMARY_GRAPH
 from oxigraph_server import find_oxigraph, free_port, running_oxigraph
 
@@ -82,10 +82,10 @@ def stores(tmp_path_factory):
 
 
 def local_graphs(store_path: Path) -> dict[str, set[ox.Triple]]:
-    """Graph IRI → triples, for the graphs a push sends: the articles and the ontology."""
+    """Graph IRI → triples, for the graphs a push sends: the articles, the entities and the ontology."""
     store = open_store(store_path)
     return {g.value: {q.triple for q in store.quads_for_pattern(None, None, None, g)}
-            for g in [*article_graphs(store), ONTOLOGY_GRAPH]}
+            for g in [*article_graphs(store), ENTITIES_GRAPH, ONTOLOGY_GRAPH]}
 
 
 def sparql(base: str, query: str) -> list[dict]:
@@ -249,7 +249,7 @@ def test_basic_authentication_is_sent_with_every_request(stores, monkeypatch, ca
         httpd.shutdown()
         httpd.server_close()
     token = "Basic " + base64.b64encode(b"ann:s3cret:x").decode()
-    assert [method for method, _ in seen].count("PUT") == 4  # three articles and the ontology
+    assert [method for method, _ in seen].count("PUT") == 5  # three articles, the entities and the ontology
     assert {auth for _, auth in seen} == {token}
     assert "s3cret" not in capsys.readouterr().out
 
@@ -261,10 +261,10 @@ def test_push_copies_every_article_graph_and_the_ontology(server, stores, reques
     first, _ = stores
     report = push(first, server)
     assert sorted(report.created) == sorted([article("alpha"), article("beta"), article(GAMMA),
-                                             ONTOLOGY_GRAPH.value])
+                                             ENTITIES_GRAPH.value, ONTOLOGY_GRAPH.value])
     assert report.replaced == report.deleted == [] and report.unchanged == 0 and report.articles == 3
-    assert report.requests == 4
-    assert sorted(method for method, _ in requests_made) == ["POST", "PUT", "PUT", "PUT", "PUT"]
+    assert report.requests == 5
+    assert sorted(method for method, _ in requests_made) == ["POST", "PUT", "PUT", "PUT", "PUT", "PUT"]
     assert_remote_mirrors(server, first)
     assert SUMMARY_GRAPH.value not in remote_graphs(server)
 
@@ -274,22 +274,25 @@ def test_an_incremental_push_sends_only_what_changed(server, stores, requests_ma
     first, second = stores
     push(first, server)
     before, after = local_graphs(first), local_graphs(second)
-    # what the rebuild changed, seen in the local stores: beta and delta, not alpha nor the ontology
-    assert {g for g in after if after[g] != before.get(g)} == {article("beta"), article("delta")}
+    # what the rebuild changed, seen in the local stores: beta, delta and the entities they name,
+    # not alpha nor the ontology
+    assert {g for g in after if after[g] != before.get(g)} == {article("beta"), article("delta"),
+                                                               ENTITIES_GRAPH.value}
 
     requests_made.clear()
     report = push(second, server)
     assert report.created == [article("delta")]
-    assert report.replaced == [article("beta")]
+    assert sorted(report.replaced) == sorted([article("beta"), ENTITIES_GRAPH.value])
     assert report.deleted == [article(GAMMA)]
     assert report.unchanged == 2  # alpha and the ontology
     assert sorted(requests_made) == sorted([("POST", f"{server}/query"), ("PUT", article("beta")),
-                                            ("PUT", article("delta")), ("DELETE", article(GAMMA))])
+                                            ("PUT", article("delta")), ("PUT", ENTITIES_GRAPH.value),
+                                            ("DELETE", article(GAMMA))])
     assert_remote_mirrors(server, second)
 
     requests_made.clear()
     again = push(second, server)
-    assert again.requests == 0 and again.unchanged == 4
+    assert again.requests == 0 and again.unchanged == 5
     assert requests_made == [("POST", f"{server}/query")]
 
 
@@ -299,7 +302,7 @@ def test_a_push_from_another_machine_finds_the_same_digests(server, stores, tmp_
     push(stores[0], server)
     elsewhere = build(tmp_path / "elsewhere", ARTICLES)
     report = push(elsewhere, server)
-    assert report.requests == 0 and report.unchanged == 4
+    assert report.requests == 0 and report.unchanged == 5
 
 
 @needs_oxigraph
@@ -309,9 +312,9 @@ def test_a_dry_run_lists_the_changes_and_sends_none(server, stores, capsys):
     remote_before = remote_graphs(server)
     assert main(["push", "--store", str(second), "--endpoint", f"{server}/query", "--dry-run"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[:3] == [f"create <{article('delta')}>", f"replace <{article('beta')}>",
-                       f"delete <{article(GAMMA)}>"]
-    assert out[3].startswith("dry run, nothing sent")
+    assert out[:4] == [f"create <{article('delta')}>", f"replace <{article('beta')}>",
+                       f"replace <{ENTITIES_GRAPH.value}>", f"delete <{article(GAMMA)}>"]
+    assert out[4].startswith("dry run, nothing sent")
     assert remote_graphs(server) == remote_before
 
 
@@ -346,5 +349,5 @@ def test_kg_push_on_the_command_line(server, stores, tmp_path):
     done = subprocess.run([sys.executable, "-m", "kg", "push", "--store", str(stores[0]), "--endpoint", server],
                           capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "pushed 3 articles and the ontology" in done.stdout and "4 graphs created" in done.stdout
+    assert "pushed 3 articles, the entities and the ontology" in done.stdout and "5 graphs created" in done.stdout
     assert_remote_mirrors(server, stores[0])
