@@ -13,6 +13,7 @@ from kg.rules.spans import clause_bounds
 GROUP_CHAIN_GAP = re.compile(r"[“”\s]*|(?:、|以及|和|及|与)[^,;:。、“”]{0,6}")
 QUOTED_SPAN = re.compile(r"“[^”]*”")
 ATTENDING = (PERSON, ORGANIZATION, ENTERPRISE, ZONE, ALLIANCE, GROUP)
+VERB_TAGS = frozenset({"v", "vn", "vd"})
 
 
 def focus_and_verbs(ctx: Context, view: SentenceView, verbs: frozenset[str]):
@@ -77,27 +78,45 @@ def groups_of_event(words, spec):
       requires=["mentions.Event", "visits", "focus_event"] + [f"mentions.{c}" for c in ATTENDING],
       assigns=["facts.participant"])
 def attends(words, spec):
-    """People and bodies before a verb of attending (出席, 参加) take part in the event in focus; so do
-    speakers (说, 表示) where the sentence names an event or refers to one (会上)."""
+    """People and bodies before a verb of attending (出席, 参加) take part in the event in focus, with
+    those listed before it in clauses of their own that hold no verb (书记A,市领导B、C,某办工作人员参加会议);
+    so do speakers (说, 表示) where the sentence names an event or refers to one (会上)."""
     rule_id = spec.name
     lex = words.lex
     attend = words.trigger(spec, "attend")
     speech = frozenset(lex.words("speech_verbs.txt"))
     verbs = attend | speech
     event_references = re.compile(alternation(lex.words("event_references.txt")))
+    triggers = words.all_triggers
 
-    def listed_before(ctx: Context, view: SentenceView, clause_start: int, ms: list[Mention]) -> list[Mention]:
-        """People named one per clause, with their titles and no verb, before the clause at `clause_start`."""
+    def listed_before(ctx: Context, view: SentenceView, start: int) -> list[Mention]:
+        """The people of the clauses before `start` (cut at commas only: 开发区(某街道)党工委书记A is
+        one) that name people and hold no verb outside a name: a list of attendees."""
+        text, s = ctx.text, view.sentence
+        ms = view.mentions
         listed = []
-        pos = clause_start
-        while pos - 2 >= view.sentence.start and ctx.text[pos - 1] == ",":
-            a, b = clause_bounds(ctx, view, pos - 2)
-            last = [m for m in ms if m.cls == PERSON and m.end == b]
-            if not last or any(t.tag == "v" for t in view.tokens if a <= t.start < b):
+        while start - 1 > s.start and text[start - 1] == ",":
+            a = text.rfind(",", s.start, start - 1) + 1 or s.start
+            named = [m for m in ms if a <= m.start and m.end < start]
+            verb = any((t.tag in VERB_TAGS or t.word in triggers) and not any(m.start <= t.start < m.end for m in named)
+                       for t in view.tokens if a <= t.start < start - 1)
+            people = [m for m in named if m.cls == PERSON]
+            if not people or verb:
                 break
-            listed.append(last[0])
-            pos = a
+            listed += people
+            start = a
         return listed
+
+    def attending(ms: list[Mention], focus: Mention, a: int, b: int, groups: bool) -> list[Mention]:
+        """Who a clause [a, b) names as taking part: its people, else its bodies (and groups)."""
+        inside = [m for m in ms if m.cls in ATTENDING and a <= m.start and m.end <= b
+                  and not (focus.start <= m.start and m.end <= focus.end) and m is not focus]
+        people = [m for m in inside if m.cls == PERSON]
+        if people:
+            return people
+        return [m for m in inside if (groups or m.cls != GROUP) and not any(
+            o.start <= m.start and m.end <= o.end and o is not m and o.cls in (ORGANIZATION, ENTERPRISE, ALLIANCE)
+            for o in inside)]  # a part of a longer name
 
     def run(ctx: Context, view: SentenceView) -> None:
         here = focus_and_verbs(ctx, view, verbs)
@@ -107,25 +126,15 @@ def attends(words, spec):
         refers = bool(event_references.search(view.sentence.text)) or bool(named)
         ms = view.mentions
         for _, tok in found:
-            attending = tok.word in attend
+            verb_attends = tok.word in attend
             if tok.word in speech and not refers:
                 continue
             start = clause_bounds(ctx, view, tok.start)[0]
-            people = [m for m in ms if m.cls == PERSON and start <= m.start and m.end <= tok.start]
-            if attending and people:  # 书记A,主任B,委员C出席会议: everyone listed before the verb
-                listed = listed_before(ctx, view, start, ms)
-                people += listed
-                start = min([start] + [m.start for m in listed])
-            for m in people or ms:
-                if m.cls in ATTENDING and start <= m.start and m.end <= tok.start \
-                        and not (focus.start <= m.start and m.end <= focus.end) and m is not focus:
-                    if m.cls == GROUP and not attending:
-                        continue
-                    if any(o.start <= m.start and m.end <= o.end and o is not m
-                           and o.cls in (PERSON, ORGANIZATION, ENTERPRISE, ALLIANCE)
-                           and o.start >= start and o.end <= tok.start for o in ms):
-                        continue  # a part of a longer name
-                    ctx.fact(focus, "participant", m, view, rule_id)
+            people = attending(ms, focus, start, tok.start, verb_attends)
+            if verb_attends:  # 书记A,市领导B、C,某办工作人员参加会议: everyone listed before the verb
+                people += listed_before(ctx, view, start)
+            for m in people:
+                ctx.fact(focus, "participant", m, view, rule_id)
 
     return Gated(run, verbs)
 
