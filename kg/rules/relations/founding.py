@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from kg.model import ALLIANCE, GROUP, ORGANIZATION, PERSON, PLACE, ZONE, Mention
+from kg.lexicon import alternation
+from kg.model import AGENT_CLASSES, ALLIANCE, GROUP, ORGANIZATION, PERSON, PLACE, ZONE, Mention
 from kg.rules.agents import AGENT_REQUIRES, BEFORE_VERB, PRINCIPAL_AGENT, SENTENCE_SUBJECT, agent_for
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import Gated, rule
@@ -45,10 +46,57 @@ def founded_subject(ctx: Context, view: SentenceView, tok: Token, gap: re.Patter
     return max(found, key=lambda m: m.end - m.start) if found else None
 
 
-def founding_rule(spec, verbs: frozenset[str], predicate: str, find_object, ids: dict[str, str]) -> Gated:
-    """The rule for one founding signal: each verb's object, and the agent acting on it."""
+BY = frozenset({"由"})  # 由A和B共同成立: the agents follow it
+# Between agents named together: 、 和 与 及 以及.
+CONJUNCTION = re.compile(r"、|和|与|及|以及")
+
+
+def joint_pattern(lex, verbs: frozenset[str]) -> re.Pattern:
+    """What ends a list of agents acting together right before one of `verbs`:
+    共同/联合 (and 牵头), as in 由A和B联合牵头成立, A与B共同发起成立."""
+    kinds = lex.mapping("joint_organizers.tsv")
+    adverbs = alternation(w for w, k in kinds.items() if k == "adverb")
+    return re.compile(rf"(?:{adverbs})+(?:{alternation(verbs)})$")
+
+
+def joint_agents(ctx: Context, view: SentenceView, tok: Token, together: re.Pattern) -> list[Mention]:
+    """The agents that act together on the verb `tok`: named between 由 and the verb
+    (由A、B共同成立), or chained by 和/与/、 right before 共同/联合 and the verb (A与B联合组建)."""
+    found = view.memo.get((joint_agents, tok.start))
+    if found is not None:
+        return found
+    text = ctx.text
+    start = clause_bounds(ctx, view, tok.start)[0]
+    agents = [m for m in view.of_classes(AGENT_CLASSES) if start <= m.start and m.end <= tok.start
+              and m not in ctx.bylines]
+    agents = [m for m in agents if not any(o is not m and o.start <= m.start and m.end <= o.end for o in agents)]
+    by = max((t.start for i, t in view.tokens_among(BY) if start <= t.start < tok.start), default=-1)
+    if by >= 0:
+        named = [m for m in agents if m.start > by]
+    else:
+        adverb = together.search(text, start, tok.end)
+        named = []
+        if adverb is not None and adverb.end() == tok.end:
+            pos = adverb.start()
+            for m in sorted(agents, key=lambda m: -m.end):
+                if m.end == pos or (named and CONJUNCTION.fullmatch(text[m.end:pos])):
+                    named.append(m)
+                    pos = m.start
+                elif named:
+                    break
+            named = named if len(named) > 1 else []
+    view.memo[(joint_agents, tok.start)] = named
+    return named
+
+
+def founding_rule(spec, verbs: frozenset[str], predicate: str, find_object, ids: dict[str, str],
+                  together: re.Pattern | None = None) -> Gated:
+    """The rule for one founding signal: each verb's object, and the agent acting on it (unless
+    agents act on it `together`: relation.established_by.joint)."""
     def run(ctx: Context, view: SentenceView) -> None:
         for _, tok in view.tokens_among(verbs):
+            if together is not None and joint_agents(ctx, view, tok, together):
+                continue
             target = find_object(ctx, view, tok)
             if target is None:
                 continue
@@ -77,13 +125,39 @@ def established(words: Words, spec):
 
     def find(ctx: Context, view: SentenceView, tok: Token) -> Mention | None:
         target = object_after(ctx, view, tok, FOUNDED)
-        if tok.word in launch:
-            subject = founded_subject(ctx, view, tok, gap)
-            if target is None or subject:
-                target = subject
+        if tok.word in launch and target is None:  # X宣布成立; X成立了Y founds Y
+            target = founded_subject(ctx, view, tok, gap)
         return target
 
-    return founding_rule(spec, verbs, "establishedBy", find, ESTABLISHED)
+    return founding_rule(spec, verbs, "establishedBy", find, ESTABLISHED, joint_pattern(words.lex, verbs))
+
+
+@rule("relation.established_by.joint", triggers={"establish"},
+      requires=["mentions.Place", *AGENT_REQUIRES], assigns=["facts.establishedBy"])
+def established_jointly(words: Words, spec):
+    """X由A和B联合牵头成立, A与B共同组建X: X is established by each of the agents acting together."""
+    rule_id = spec.name
+    verbs = words.trigger(spec, "establish")
+    together = joint_pattern(words.lex, verbs)
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        for _, tok in view.tokens_among(verbs):
+            agents = joint_agents(ctx, view, tok, together)
+            if not agents:
+                continue
+            target = object_after(ctx, view, tok, FOUNDED)
+            if target is None:  # X由A和B成立: the founded thing stands before 由
+                first = min(a.start for a in agents)
+                start = clause_bounds(ctx, view, tok.start)[0]
+                before = [m for m in view.of_classes(FOUNDED) if start <= m.start and m.end <= first
+                          and ctx.text[m.end:first] == "由"]
+                target = max(before, key=lambda m: m.end - m.start) if before else None
+            if target is not None:
+                for agent in agents:
+                    if not (agent.start <= target.start and target.end <= agent.end):
+                        ctx.fact(target, "establishedBy", agent, view, rule_id)
+
+    return Gated(run, verbs)
 
 
 DISPATCHED = {BEFORE_VERB: "relation.dispatched_by.verb.agent_before_verb",
