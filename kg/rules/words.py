@@ -40,9 +40,11 @@ class Words:
                                        if len(w) == 1)
         # Heads that name a kind of zone (高新区, 经开区); 园区 and 新区 are common nouns too.
         self.specific_zone_heads = frozenset(lex.zone_suffixes) - {"园区", "片区", "产业园区", "工业园区"}
-        # What may stand between an agent and its verb: 已建成, 先后组织, 共同举办.
+        # What may stand between an agent and its verb: 已建成, 先后组织, 共同举办 …
         adverb_characters = "".join(sorted(set("".join(lex.words("agent_adverbs.txt")))))
-        self.agent_verb_gap = re.compile(f"[{re.escape(adverb_characters)}]{{0,4}}")
+        adverbs = f"[{re.escape(adverb_characters)}]{{0,4}}"
+        # …or a place it acts at: 某联盟在某会展中心举行, 某区于某园区设立
+        self.agent_verb_gap = re.compile(rf"{adverbs}(?:[在于][^,;:。!?“”]{{1,24}}?)?{adverbs}")
         self.relative_date = re.compile(alternation(lex.words("relative_dates.txt")))
         self.role_tails = tuple(lex.role_tails)
         self.member_head_suffixes = tuple(sorted(lex.words("member_heads.txt")))

@@ -5,7 +5,7 @@ import re
 
 from kg.lexicon import alternation
 from kg.model import AGENT_CLASSES, ALLIANCE, CAMPAIGN, EVENT, INITIATIVE, Mention
-from kg.rules.agents import AGENT_REQUIRES, PRINCIPAL_AGENT, SENTENCE_SUBJECT, agent_for, subject_of
+from kg.rules.agents import AGENT_REQUIRES, BEFORE_VERB, PRINCIPAL_AGENT, SENTENCE_SUBJECT, agent_for, subject_of
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import rule
 from kg.rules.spans import clause_bounds
@@ -55,7 +55,8 @@ def joint(words, spec):
     return run
 
 
-ORGANIZER_OF_EVENT = {SENTENCE_SUBJECT: "relation.organizer.verb.sentence_subject",
+ORGANIZER_OF_EVENT = {BEFORE_VERB: "relation.organizer.verb.agent_before_verb",
+                      SENTENCE_SUBJECT: "relation.organizer.verb.sentence_subject",
                       PRINCIPAL_AGENT: "relation.organizer.verb.principal_agent"}
 
 
@@ -63,8 +64,9 @@ ORGANIZER_OF_EVENT = {SENTENCE_SUBJECT: "relation.organizer.verb.sentence_subjec
       requires=["mentions.Event", "launched"] + list(AGENT_REQUIRES), assigns=["facts.organizer"],
       ids=ORGANIZER_OF_EVENT.values())
 def organizer_of_event(words, spec):
-    """An event organised (组织/召开…) or held (在…举行) has the clause's agent as organiser
-    (else the principal agent); organisers named jointly are left to relation.organizer.joint."""
+    """An event organised (组织/召开…) or held (在…举行) has as organiser the agent right before the verb
+    (X在Y举行Z), else the clause's subject, else the principal agent; organisers named jointly are
+    left to relation.organizer.joint."""
     organize_re = re.compile(alternation(words.trigger(spec, "organize")))
     held = re.compile(alternation(words.trigger(spec, "hold")))
     held_somewhere = re.compile(rf"[在于][^,。]{{1,20}}({held.pattern})")  # 在会议中心举行
@@ -76,13 +78,14 @@ def organizer_of_event(words, spec):
             start, end = clause_bounds(ctx, view, ev.start)
             after = text[ev.end:end]
             launched = ev in ctx.launched
-            organized = (launched or organize_re.search(text[start:ev.start])
-                         or held_somewhere.match(after) or held.match(after))
+            verbs = [v.start() for v in organize_re.finditer(text, start, ev.start)]
+            organized = (launched or verbs or held_somewhere.match(after) or held.match(after))
             if not organized or joint_re.search(text[s.start:ev.start]):
                 continue
-            agent, how = agent_for(ctx, view, ev.start)
-            if launched and agent is not None and agent.cls == ALLIANCE:
-                agent, how = ctx.principal, PRINCIPAL_AGENT  # the alliance does not found itself
+            verb = verbs[-1] if verbs else ev.start if launched else None
+            agent, how = agent_for(ctx, view, verb if verb is not None else ev.start, verb=verb is not None)
+            if launched and agent is not None and agent.cls == ALLIANCE and not held.search(text, agent.end, ev.start):
+                agent, how = ctx.principal, PRINCIPAL_AGENT  # the alliance does not found itself; it may hold it
             if agent is not None:
                 ctx.fact(ev, "organizer", agent, view, ORGANIZER_OF_EVENT[how])
 

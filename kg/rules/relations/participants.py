@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from kg.lexicon import alternation
-from kg.model import ALLIANCE, ENTERPRISE, EVENT, GROUP, ORGANIZATION, PERSON, ZONE, Mention
+from kg.model import AGENT_CLASSES, ALLIANCE, ENTERPRISE, EVENT, GROUP, ORGANIZATION, PERSON, ZONE, Mention
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import Gated, rule
 from kg.rules.spans import clause_bounds
@@ -137,6 +137,43 @@ def attends(words, spec):
                 ctx.fact(focus, "participant", m, view, rule_id)
 
     return Gated(run, verbs)
+
+
+@rule("relation.participant.signing", triggers={"sign"},
+      requires=["mentions.Event", "visits", "focus_event", "bylines", "mentions.DevelopmentZone",
+                "mentions.Organization", "mentions.Enterprise", "mentions.Alliance"],
+      assigns=["facts.participant"])
+def signing(words, spec):
+    """The parties of a signing (A、B和C签订合作协议, A与B签约) take part in the event the sentence names
+    or refers to (签约仪式, 仪式上, 会上): those named in the verb's clause (after a dash that introduces
+    them), not after 在 (a place) nor before 的 (某区的企业), nor the event's organiser."""
+    rule_id = spec.name
+    sign = words.trigger(spec, "sign")
+    event_references = re.compile(alternation(words.lex.words("event_references.txt")))
+    prepositions = words.prepositions
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        here = focus_and_verbs(ctx, view, sign)
+        if here is None:
+            return
+        focus, named, found = here
+        if not named and not event_references.search(view.sentence.text):
+            return
+        text = ctx.text
+        organizers = {(f.obj.cls, f.obj.label) for f in ctx.facts if f.subject is focus and f.predicate == "organizer"}
+        for _, tok in found:
+            start = clause_bounds(ctx, view, tok.start)[0]
+            start = max(start, text.rfind("——", start, tok.start) + 2)  # 两区的企业——A、B和C签订: the parties follow
+            parties = [m for m in view.of_classes(AGENT_CLASSES) if start <= m.start and m.end <= tok.start
+                       and m not in ctx.bylines and text[m.start - 1:m.start] not in prepositions
+                       and text[m.end:m.end + 1] != "的"  # 某区的企业A、B: the parties are the companies
+                       and not (focus.start <= m.start and m.end <= focus.end)]
+            for m in parties:
+                if (m.cls, m.label) not in organizers and not any(o is not m and o.start <= m.start and m.end <= o.end
+                                                   for o in parties):
+                    ctx.fact(focus, "participant", m, view, rule_id)
+
+    return Gated(run, sign)
 
 
 @rule("relation.participant.led_group", triggers={"lead"},
