@@ -37,10 +37,13 @@ def principal_agent(words, spec):
 @rule("discourse.focus_alliance", naming=[ALLIANCE],
       requires=["mentions.Alliance"], assigns=["focus_alliance"], ids=())
 def focus_alliance(words, spec):
-    """The longest alliance a sentence names is the alliance in focus until another is named."""
+    """The longest alliance a sentence names is the alliance in focus until another is named (a bare
+    reference such as 联盟 keeps the one in focus)."""
+    generic = words.lex.generic_references
+
     def run(ctx: Context, view: SentenceView) -> None:
         alliance = alliance_here(ctx, view)
-        if alliance is not None:
+        if alliance is not None and not (alliance.label in generic and ctx.focus_alliance is not None):
             ctx.focus_alliance = alliance
 
     return run
