@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from kg.model import Document, Fact, Mention, Sentence, Value
+from kg.ner import Word
 from kg.normalize import clean_label
 from kg.rules.words import Words
 from kg.segment import Segmenter, Token
@@ -99,6 +100,9 @@ class Context:
         self.attributes: dict[Mention, dict[str, tuple[Value, tuple[int, int], str]]] = {}
         # State rules hand on (see each rule's `assigns`):
         self.masks: dict[int, list[tuple[int, int]]] = {}  # by sentence: bylines, no other rule reads them
+        # The sequence labeller's words (kg.ner: names, times, parts of speech) by sentence, offsets
+        # into the document's text; empty when the labeller is switched off (mention.ner.label)
+        self.ner: dict[int, list[Word]] = {}
         self.bylines: set[Mention] = set()  # people and outlets of bylines: no agents of the text
         self.lists: dict[int, list[list[tuple[int, int]]]] = {}  # item spans of each list, by sentence
         self.destinations: set[tuple[int, int]] = set()  # places reached by 赴/前往/走进
