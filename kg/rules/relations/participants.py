@@ -176,6 +176,31 @@ def signing(words, spec):
     return Gated(run, sign)
 
 
+@rule("relation.participant.invited", naming=[EVENT], triggers={"invite"},
+      requires=["mentions.Event", "visits"] + [f"mentions.{c}" for c in ATTENDING],
+      assigns=["facts.participant"])
+def invited(words, spec):
+    """召开座谈会,邀请41家企业代表参加: those invited after an event the sentence names take part in it
+    (the groups, people and bodies of the verb's clause)."""
+    rule_id = spec.name
+    invite = words.trigger(spec, "invite")
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        ms = view.mentions
+        for _, tok in view.tokens_among(invite):
+            before = [e for e in view.of(EVENT) if e.end <= tok.start and e not in ctx.visits]
+            if not before:
+                continue
+            event = max(before, key=lambda e: e.end)
+            end = clause_bounds(ctx, view, tok.start)[1]
+            guests = [m for m in ms if m.cls in ATTENDING and tok.end <= m.start and m.end <= end]
+            for m in guests:
+                if not any(o is not m and o.start <= m.start and m.end <= o.end for o in guests):
+                    ctx.fact(event, "participant", m, view, rule_id)
+
+    return Gated(run, invite)
+
+
 @rule("relation.participant.led_group", triggers={"lead"},
       requires=["mentions.Event", "mentions.TalentGroup", "visits", "focus_event"], assigns=["facts.participant"])
 def led_group(words, spec):
