@@ -49,12 +49,17 @@ def focus_alliance(words, spec):
     return run
 
 
+# The key of a sentence's memo that keeps the event in focus before the sentence named its own.
+FOCUS_BEFORE = "focus_event_before"
+
+
 @rule("discourse.focus_event", naming=[EVENT], requires=["mentions.Event"], assigns=["focus_event"], ids=())
 def focus_event(words, spec):
     """The longest event a sentence names is the event in focus until another is named (会上, 仪式上)."""
     def run(ctx: Context, view: SentenceView) -> None:
         events = view.of(EVENT)
         if events:
+            view.memo[FOCUS_BEFORE] = ctx.focus_event  # what 会上 or 随后 in this sentence refers to
             ctx.focus_event = max(events, key=lambda e: e.end - e.start)
 
     return run
