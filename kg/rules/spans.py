@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from typing import NamedTuple
 
 from kg.model import Mention
 from kg.rules.context import Context, SentenceView
@@ -24,6 +25,9 @@ COMPANY_STOP_TAGS = frozenset("v p c u uj ul uz ud ug uv d t f".split())
 ZONE_PREFIX_TAGS = frozenset({"ns", "nr", "nrt", "nz", "eng", None})
 ADMIN_WORDS = frozenset({"市", "省", "区", "县", "镇", "州", "乡"})
 NAME_CHARACTER = re.compile(rf"[{CJK}A-Za-z0-9·]")
+DATED = re.compile(r"[\d〇一二三四五六七八九十]+[年月日]")
+# LAC's tags of prepositions, conjunctions and particles: words that never sit inside a name.
+FUNCTION_POS = frozenset({"p", "c", "u"})
 
 
 def clause_bounds(ctx: Context, view: SentenceView, pos: int) -> tuple[int, int]:
@@ -66,6 +70,7 @@ def extend_name_left(ctx: Context, view: SentenceView, head_index: int, limit: i
     in_quote = False
     quoted = 0
     skip_to = None
+    labels = labelled(ctx, view)
     for i in range(head_index - 1, -1, -1):
         tok = tokens[i]
         if tok.word in CLOSE_QUOTES and tok.word != '"':
@@ -104,7 +109,16 @@ def extend_name_left(ctx: Context, view: SentenceView, head_index: int, limit: i
                 and tokens[i - 1].tag in ("n", "ns", "nz", "nr", None) and tokens[i - 1].word not in CLAUSE_BREAK):
             pass  # 光|能|科技股份有限公司: one verb character cut out of a company name
         else:
-            if (tok.word in boundaries or tok.tag in stop_tags
+            inside = tok.tag is None and next((a for a in labels.name_starts if tok.start < a < tok.end), None)
+            if inside:
+                start = inside  # 暨云溪市: the labeller's name starts inside a word jieba does not know
+                break
+            date_end = next((b for a, b in labels.dates if a < tok.end and tok.start < b), None)
+            if date_end is not None:
+                if date_end < tok.end:
+                    start = date_end  # 2023年|市开发区: jieba's word 年市 cut where the date ends
+                break
+            if (tok.word in boundaries or tok.tag in stop_tags or tok.start in labels.function_starts
                     or (tok.tag in VERBAL_TAGS and not verbal and stop_tags is STOP_TAGS)
                     or (allowed_tags is not None and tok.tag not in allowed_tags and not place_noun
                         and tok.word not in ADMIN_WORDS and tok.word not in words.zone_suffixes)
@@ -117,6 +131,34 @@ def extend_name_left(ctx: Context, view: SentenceView, head_index: int, limit: i
     while start < tokens[head_index].start and text[start] in CLOSE_QUOTES:
         start += 1
     return start
+
+
+class Labelled(NamedTuple):
+    """What the labeller tells about a sentence that bounds names, worked out once per sentence."""
+
+    dates: list[tuple[int, int]]  # time expressions with a number (2023年, 9月8日): no name runs over one
+    function_starts: frozenset[int]  # where prepositions, conjunctions and particles start (被|选为)
+    name_starts: list[int]  # where the labeller's names (PER, ORG, LOC) start
+
+
+NO_LABELS = Labelled([], frozenset(), [])
+
+
+def labelled(ctx: Context, view: SentenceView) -> Labelled:
+    """The labeller's bounds of names in a sentence (none when the labeller is off).
+
+    Times such as 现代 or 未来, which LAC may also tag, stay inside names (某某现代农业产业园):
+    only dated ones bound them.
+    """
+    found = view.memo.get(labelled)
+    if found is None:
+        found_words = ctx.ner.get(view.sentence.index)
+        found = NO_LABELS if not found_words else Labelled(
+            [(w.start, w.end) for w in found_words if w.tag == "TIME" and DATED.search(w.text)],
+            frozenset(w.start for w in found_words if w.tag in FUNCTION_POS),
+            [w.start for w in found_words if w.tag in ("PER", "ORG", "LOC")])
+        view.memo[labelled] = found
+    return found
 
 
 def extend_place_left(ctx: Context, view: SentenceView, head: int) -> int:

@@ -17,12 +17,14 @@ from kg.model import AGENT_CLASSES, ALLIANCE, ENTERPRISE, ORGANIZATION, PERSON, 
 from kg.ner import Word, labeller
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import DOCUMENT, rule
-from kg.rules.words import CJK, CLOSE_QUOTES, OPEN_QUOTES
+from kg.rules.mentions.places import QUALIFIED_NAME
+from kg.rules.spans import NAME_CHARACTER
+from kg.rules.words import CJK, CLOSE_QUOTES, HAN_WORD, OPEN_QUOTES
 
 # A person's name: two to four Han characters, or a transliteration with its dot (阿卜杜·热合曼).
 PERSON_NAME = re.compile(rf"[{CJK}]{{2,4}}|[{CJK}]{{1,8}}·[{CJK}]{{1,8}}")
-# LAC's parts of speech that never sit inside a name: verbs, prepositions, conjunctions, particles.
-NOT_IN_NAME = frozenset({"v", "vd", "p", "c", "u", "d", "xc", "w"})
+# LAC's tags of the words a company's name is made of.
+NAME_TAGS = frozenset({"ORG", "PER", "LOC", "nz", "n"})
 # jieba's tags of function words, which no name holds.
 FUNCTION_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "a", "y", "e", "o"})
 # Where a place name ends, when it is not a word jieba knows as a place: 澜江市, 北塘区, 白沙镇, 钟埭街道.
@@ -86,5 +88,119 @@ def persons(words, spec):
                 if any(len(name) > len(w.text) and text.startswith(name, w.start) for name in known):
                     continue  # the labeller cut a known name short: mention.person.repeated finds it
                 ctx.add(w.start, w.end, PERSON, view, rule_id)
+
+    return run
+
+
+def organisation_spans(found: list[Word]):
+    """(start, end) of the labeller's ORG spans; a company named with a place in brackets is one
+    span: 某某 ( 澜江 ) 实业有限公司."""
+    i = 0
+    while i < len(found):
+        j = i
+        while j + 4 < len(found) and found[j + 1].text == "(" and found[j + 2].tag == "LOC" \
+                and found[j + 3].text == ")" and found[j + 4].tag in NAME_TAGS:
+            j += 4
+        if found[i].tag == "ORG" or (j > i and found[i].tag in NAME_TAGS):
+            yield found[i].start, found[j].end
+        i = j + 1
+
+
+def suffix_classes(words) -> tuple[tuple[re.Pattern, str], ...]:
+    """Each class's suffixes as one pattern anchored at the end of a name, most specific first."""
+    return tuple((re.compile(f"(?:{pattern.pattern})$"), cls) for pattern, cls in (
+        (words.enterprise_re, ENTERPRISE), (words.alliance_re, ALLIANCE),
+        (words.organization_re, ORGANIZATION), (words.zone_re, ZONE)))
+
+
+@rule("mention.ner.organization", requires=["ner", "masks", "tokens"] + [f"mentions.{c}" for c in sorted(AGENT_CLASSES)],
+      assigns=[f"mentions.{c}" for c in sorted(AGENT_CLASSES)])
+def organizations(words, spec):
+    """An organisation the labeller finds (ORG), typed by the suffix it ends in: 有限公司, 联盟, 党工委, 高新区.
+
+    A company named with a place in brackets (某某(澜江)实业有限公司) is one name. A span
+    that ends in a verb (…人民政府主办) is cut after its suffix; one with no suffix of any
+    class (a brand, a short name) is left to the rules that type it by context. Where a
+    rule found a name of the same class with the same end, the labeller's left edge wins
+    when it reaches further over name words only (科技有限责任公司 → 远帆科技有限责任公司), and
+    over no other agent's name (澜江高新区集结|青禾科技有限公司) but a company's, for its party
+    branch (某某银行某支行党支部).
+    """
+    rule_id = spec.name
+    classes = suffix_classes(words)
+    triggers = words.all_triggers
+    triggers_by_length = sorted(triggers, key=len, reverse=True)
+
+    def trimmed(name: str) -> tuple[int, str] | None:
+        """Where the name ends and its class: at its suffix, or at a suffix before a trailing verb (…政府主办)."""
+        ends = [len(name)] + [len(name) - len(verb) for verb in triggers_by_length if name.endswith(verb)]
+        for cut in ends:
+            for pattern, cls in classes:
+                m = pattern.search(name, 0, cut)
+                if m and m.start() > 0:
+                    return cut, cls
+        return None
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        text = ctx.text
+        for start, end in organisation_spans(words_of(ctx, view)):
+            found = trimmed(text[start:end])
+            if found is None:
+                continue
+            end, cls = start + found[0], found[1]
+            same = [m for m in view.mentions if m.cls == cls and m.end == end]
+            if same:  # the rule's name, widened to the labeller's left edge over name words only
+                rule_start = min(m.start for m in same)
+                if start < rule_start and not any(m.start < start < m.end or (
+                        start <= m.start and m.end <= rule_start and m.cls in AGENT_CLASSES
+                        and not (cls == ORGANIZATION and m.cls == ENTERPRISE)) for m in view.mentions) \
+                        and not any(
+                        start <= t.start < rule_start and (t.word in triggers or not NAME_CHARACTER.match(t.word)
+                                                           and t.word not in "()") for t in view.tokens):
+                    ctx.add(start, end, cls, view, rule_id)
+                continue
+            if not overlaps(view, start, end):
+                ctx.add(start, end, cls, view, rule_id)
+
+    return run
+
+
+@rule("mention.ner.place", requires=["ner", "masks", "tokens", "mentions.Place"]
+      + [f"mentions.{c}" for c in sorted(AGENT_CLASSES)], assigns=["mentions.Place", "mentions.DevelopmentZone"])
+def places(words, spec):
+    """A place the labeller finds (LOC) that no rule named: an administrative area (北塘区, 白沙镇)
+    or a place jieba's dictionary knows (浙江, 湖州).
+
+    A span that holds a zone's suffix is the zone, cut after the suffix (云溪高新区企业 →
+    云溪高新区); other spans must end like a place or be places jieba knows, so that a
+    coined word the labeller guessed at is left out.
+    """
+    rule_id = spec.name
+    tags = words.tags
+
+    def known_place(view: SentenceView, start: int, end: int) -> bool:
+        inside = [t for t in view.tokens if start <= t.start and t.end <= end]
+        return bool(inside) and inside[0].start == start and inside[-1].end == end \
+            and all((t.tag or "").startswith("ns") for t in inside)
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        found = words_of(ctx, view)
+        for i, w in enumerate(found):
+            if w.tag != "LOC" or not HAN_WORD.fullmatch(w.text):
+                continue
+            if QUALIFIED_NAME.match(ctx.text, w.end) or (
+                    i + 1 < len(found) and found[i + 1].tag in ("LOC", "ORG", "nz") and found[i + 1].start == w.end):
+                continue  # 中国(安徽)自贸区, 成渝地区|双城经济圈: the start of a longer name
+            zone = words.zone_re.search(w.text)
+            if zone:
+                end = w.start + zone.end()
+                if zone.start() > 0 and not overlaps(view, w.start, end):
+                    ctx.add(w.start, end, ZONE, view, rule_id)
+                continue
+            if overlaps(view, w.start, w.end):
+                continue
+            if PLACE_END.search(w.text) or (tags.get(w.text) or "").startswith("ns") \
+                    or known_place(view, w.start, w.end):
+                ctx.add(w.start, w.end, PLACE, view, rule_id)
 
     return run

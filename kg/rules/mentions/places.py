@@ -1,13 +1,17 @@
 """Places: after motion and locative verbs (赴X, 走进X, 位于X), and runs of place words (浙江湖州)."""
 from __future__ import annotations
 
+import re
+
 from kg.model import ALLIANCE, ENTERPRISE, ORGANIZATION, PLACE, ZONE
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import Gated, rule
 from kg.rules.spans import STOP_TAGS, next_index
-from kg.rules.words import CLAUSE_BREAK, HAN_WORD, OPEN_QUOTES
+from kg.rules.words import CJK, CLAUSE_BREAK, HAN_WORD, OPEN_QUOTES
 
 PLACE_TAGS = frozenset({"ns", "nr", "nz", "nrt", "j", None})
+# A place in brackets that qualifies the name it stands in: 中国(安徽)自贸区, 某某(澜江)实业有限公司.
+QUALIFIED_NAME = re.compile(rf"\([{CJK}]{{2,6}}\)[{CJK}]")
 NAMED_PLACES = (ZONE, ORGANIZATION, PLACE, ENTERPRISE, ALLIANCE)
 
 
@@ -38,6 +42,13 @@ def after_motion(words, spec):
                 if where.start == span_start:
                     ctx.destinations.add(where.span)
                 continue
+            labelled = next((w for w in ctx.ner.get(view.sentence.index, ())
+                             if w.tag == "LOC" and span_start <= w.start and w.end <= span_end), None)
+            if labelled is not None:  # the labeller's place, where it finds one
+                place = ctx.add(labelled.start, labelled.end, PLACE, view, rule_id)
+                if place is not None:
+                    ctx.destinations.add(place.span)
+                continue
             first = run_end = None
             for k in range(i + 1, j):  # 赴红色教育基地井冈山 → the first run of place words: 井冈山
                 placey = tokens[k].tag in PLACE_TAGS and len(tokens[k].word) > 1 and HAN_WORD.fullmatch(tokens[k].word)
@@ -62,6 +73,7 @@ def place_words(words, spec):
     def run(ctx: Context, view: SentenceView) -> None:
         tokens = view.tokens
         tags = view.tags()
+        s = view.sentence.index
         n = len(tags)
         k = next_index(tags, "ns", 0)
         while k < n:
@@ -72,9 +84,11 @@ def place_words(words, spec):
             nxt = tokens[j + 1] if j + 1 < n else None
             prev = tokens[k - 1] if k > 0 else None
             standalone = (nxt is None or nxt.tag in STOP_TAGS or nxt.tag == "v" or nxt.word in CLAUSE_BREAK) and (
-                prev is None or prev.word in CLAUSE_BREAK or prev.word in OPEN_QUOTES)
-            if standalone and b - a >= 2 and not any(m.start <= a and b <= m.end for m in view.mentions):
-                ctx.add(a, b, PLACE, view, rule_id)
+                prev is None or prev.word in CLAUSE_BREAK or prev.word in OPEN_QUOTES) \
+                and not QUALIFIED_NAME.match(ctx.text, b)  # 中国(安徽)自由贸易试验区: the start of a longer name
+            if standalone and b - a >= 2 and not any(m.start <= a and b <= m.end for m in view.mentions) \
+                    and not any(w.start == a and w.end == b and w.tag != "LOC" for w in ctx.ner.get(s, ())):
+                ctx.add(a, b, PLACE, view, rule_id)  # unless the labeller reads that word otherwise (新春: a time)
             k = next_index(tags, "ns", j + 1)  # the next run
 
     return run

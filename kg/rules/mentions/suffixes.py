@@ -16,6 +16,10 @@ from kg.rules.spans import COMPANY_STOP_TAGS, STOP_TAGS, ZONE_PREFIX_TAGS, exten
 from kg.rules.words import CLOSE_QUOTES
 
 
+# jieba's tags of bound morphemes, which only ever sit inside a longer word.
+BOUND_MORPHEMES = frozenset({"g", "zg", "ng", "vg", "ag", "tg", "dg", "rg"})
+
+
 def names_ending_in(words, spec, cls: str, suffix: re.Pattern):
     """The rule for one class: each suffix that ends a token, with the name before it."""
     rule_id = spec.name
@@ -33,8 +37,8 @@ def names_ending_in(words, spec, cls: str, suffix: re.Pattern):
             if end < s.end and text[end] in CLOSE_QUOTES and cls == ALLIANCE:
                 end += 1  # “科创红盟”: the name closes its quote
             head = view.ends.get(base + m.end())  # a suffix must end a word, not sit inside one
-            if head is None:
-                continue
+            if head is None or (head + 1 < len(view.tokens) and view.tokens[head + 1].tag in BOUND_MORPHEMES):
+                continue  # 高新区|块: jieba cut a bound morpheme off the word the suffix sits in
             start = extend_name_left(ctx, view, head, limit=limit, allowed_tags=allowed_tags,
                                      verbal=cls == ALLIANCE,  # 智能制造产业联盟
                                      stop_tags=stop_tags)
@@ -48,6 +52,8 @@ def names_ending_in(words, spec, cls: str, suffix: re.Pattern):
             label = clean_label(text[start:end])
             if cls == ZONE and label == m.group() and label not in generic:
                 continue  # 片区, 新区 alone refer to nothing in particular
+            if cls == ZONE and text[base + m.start() - 1] in CLOSE_QUOTES:
+                continue  # “四个一平方公里”产业园: a slogan before the head names a plan, not a zone
             if label == m.group() and cls != ALLIANCE and cls != ZONE and (cls == ENTERPRISE or len(label) < 3 or (
                     cls == ORGANIZATION and title_after.match(text, end))):
                 continue  # a bare suffix (有限公司, 党委, 管委会主任) names nothing
