@@ -6,8 +6,13 @@ Each answer comes with how it was found, which the rule's id records.
 """
 from __future__ import annotations
 
+import re
+
+from kg.lexicon import alternation
 from kg.model import AGENT_CLASSES, ALLIANCE, GROUP, Mention
 from kg.rules.context import Context, SentenceView
+from kg.rules.spans import clause_bounds
+from kg.segment import Token
 
 # How an agent was found: the last part of the rule ids that record it.
 BEFORE_VERB, SENTENCE_SUBJECT, PRINCIPAL_AGENT = "agent_before_verb", "sentence_subject", "principal_agent"
@@ -15,6 +20,11 @@ SUBJECT_CLASSES = AGENT_CLASSES | {GROUP}  # a group may be a clause's subject, 
 # What `agent_for` reads, for the `requires` of the rules that call it.
 AGENT_REQUIRES = ("mentions.DevelopmentZone", "mentions.Organization", "mentions.Enterprise", "mentions.Alliance",
                   "mentions.TalentGroup", "bylines", "principal_agent")
+
+
+BY = frozenset({"由"})  # 由A和B共同成立: the agents follow it
+# Between agents named together: 、 和 与 及 以及.
+CONJUNCTION = re.compile(r"、|和|与|及|以及")
 
 
 def subject_of(ctx: Context, view: SentenceView, before: int) -> Mention | None:
@@ -37,17 +47,31 @@ def subject_of(ctx: Context, view: SentenceView, before: int) -> Mention | None:
     return best if best.cls in AGENT_CLASSES else None
 
 
+def with_someone(ctx: Context, agents: list[Mention], m: Mention) -> bool:
+    """Whether `m` is one of those the subject acts with (X与A、B召开…: A and B), not the agent."""
+    text, start = ctx.text, m.start
+    while True:  # back over the agents listed before it
+        before = [o for o in agents if o.end <= start and CONJUNCTION.fullmatch(text[o.end:start])]
+        if not before:
+            break
+        start = max(before, key=lambda o: o.end).start
+    return text[start - 1:start] in ctx.words.companions
+
+
 def agent_for(ctx: Context, view: SentenceView, pos: int, verb: bool = False) -> tuple[Mention | None, str]:
     """The agent of what happens at `pos`, and how it was found."""
     if verb:
         # 某集团有限公司建成…: an agent named right before the verb acts, wherever the clause
         # starts, unless a preposition makes it a place (在园区党群服务中心设立…)
         text, gap, prepositions = ctx.text, ctx.words.agent_verb_gap, ctx.words.prepositions
-        adjacent = [m for m in view.of_classes(AGENT_CLASSES)
+        agents = view.of_classes(AGENT_CLASSES)
+        adjacent = [m for m in agents
                     if m.end <= pos and gap.fullmatch(text[m.end:pos]) and m not in ctx.bylines
                     and text[m.start - 1:m.start] not in prepositions]
         if adjacent:
-            return max(adjacent, key=lambda m: (m.end, m.end - m.start)), BEFORE_VERB
+            best = max(adjacent, key=lambda m: (m.end, m.end - m.start))
+            if not with_someone(ctx, agents, best):
+                return best, BEFORE_VERB
     subject = subject_of(ctx, view, pos)
     if subject is not None:
         return subject, SENTENCE_SUBJECT
@@ -58,3 +82,41 @@ def alliance_here(ctx: Context, view: SentenceView) -> Mention | None:
     """The longest alliance the sentence names."""
     here = view.of(ALLIANCE)
     return max(here, key=lambda m: m.end - m.start) if here else None
+
+
+def joint_pattern(lex, verbs: frozenset[str]) -> re.Pattern:
+    """What ends a list of agents acting together right before one of `verbs`:
+    共同/联合 (and 牵头), as in 由A和B联合牵头成立, A与B共同发起成立."""
+    kinds = lex.mapping("joint_organizers.tsv")
+    adverbs = alternation(w for w, k in kinds.items() if k == "adverb")
+    return re.compile(rf"(?:{adverbs})+(?:{alternation(verbs)})$")
+
+
+def joint_agents(ctx: Context, view: SentenceView, tok: Token, together: re.Pattern) -> list[Mention]:
+    """The agents that act together on the verb `tok`: named between 由 and the verb
+    (由A、B共同成立), or chained by 和/与/、 right before 共同/联合 and the verb (A与B联合组建)."""
+    found = view.memo.get((together, tok.start))
+    if found is not None:
+        return found
+    text = ctx.text
+    start = clause_bounds(ctx, view, tok.start)[0]
+    agents = [m for m in view.of_classes(AGENT_CLASSES) if start <= m.start and m.end <= tok.start
+              and m not in ctx.bylines]
+    agents = [m for m in agents if not any(o is not m and o.start <= m.start and m.end <= o.end for o in agents)]
+    by = max((t.start for i, t in view.tokens_among(BY) if start <= t.start < tok.start), default=-1)
+    if by >= 0:
+        named = [m for m in agents if m.start > by]
+    else:
+        adverb = together.search(text, start, tok.end)
+        named = []
+        if adverb is not None and adverb.end() == tok.end:
+            pos = adverb.start()
+            for m in sorted(agents, key=lambda m: -m.end):
+                if m.end == pos or (named and CONJUNCTION.fullmatch(text[m.end:pos])):
+                    named.append(m)
+                    pos = m.start
+                elif named:
+                    break
+            named = named if len(named) > 1 else []
+    view.memo[(together, tok.start)] = named
+    return named

@@ -35,6 +35,7 @@ class Words:
         self.boundaries = lex.boundaries
         self.zone_suffixes = lex.zone_suffixes
         self.prepositions = frozenset(lex.words("prepositions.txt"))
+        self.companions = frozenset(lex.words("companion_prepositions.txt"))  # 与A召开: A acts with the subject
         # one-character verbs and prepositions jieba may glue to an unknown name: 赴|澜江科技园
         self.leading_verbs = frozenset(w for w in self.triggers.get("motion", frozenset()) | self.prepositions
                                        if len(w) == 1)

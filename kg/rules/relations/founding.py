@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from kg.lexicon import alternation
-from kg.model import AGENT_CLASSES, ALLIANCE, GROUP, ORGANIZATION, PERSON, PLACE, ZONE, Mention
-from kg.rules.agents import AGENT_REQUIRES, BEFORE_VERB, PRINCIPAL_AGENT, SENTENCE_SUBJECT, agent_for
+from kg.model import ALLIANCE, GROUP, ORGANIZATION, PERSON, PLACE, ZONE, Mention
+from kg.rules.agents import (
+    AGENT_REQUIRES, BEFORE_VERB, PRINCIPAL_AGENT, SENTENCE_SUBJECT, agent_for, joint_agents, joint_pattern,
+)
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import Gated, rule
 from kg.rules.spans import clause_bounds
@@ -44,49 +45,6 @@ def founded_subject(ctx: Context, view: SentenceView, tok: Token, gap: re.Patter
     found = [m for m in view.mentions if m.cls in (ALLIANCE, ORGANIZATION) and start <= m.start
              and m.end <= tok.start and gap.fullmatch(ctx.text[m.end:tok.start])]
     return max(found, key=lambda m: m.end - m.start) if found else None
-
-
-BY = frozenset({"由"})  # 由A和B共同成立: the agents follow it
-# Between agents named together: 、 和 与 及 以及.
-CONJUNCTION = re.compile(r"、|和|与|及|以及")
-
-
-def joint_pattern(lex, verbs: frozenset[str]) -> re.Pattern:
-    """What ends a list of agents acting together right before one of `verbs`:
-    共同/联合 (and 牵头), as in 由A和B联合牵头成立, A与B共同发起成立."""
-    kinds = lex.mapping("joint_organizers.tsv")
-    adverbs = alternation(w for w, k in kinds.items() if k == "adverb")
-    return re.compile(rf"(?:{adverbs})+(?:{alternation(verbs)})$")
-
-
-def joint_agents(ctx: Context, view: SentenceView, tok: Token, together: re.Pattern) -> list[Mention]:
-    """The agents that act together on the verb `tok`: named between 由 and the verb
-    (由A、B共同成立), or chained by 和/与/、 right before 共同/联合 and the verb (A与B联合组建)."""
-    found = view.memo.get((joint_agents, tok.start))
-    if found is not None:
-        return found
-    text = ctx.text
-    start = clause_bounds(ctx, view, tok.start)[0]
-    agents = [m for m in view.of_classes(AGENT_CLASSES) if start <= m.start and m.end <= tok.start
-              and m not in ctx.bylines]
-    agents = [m for m in agents if not any(o is not m and o.start <= m.start and m.end <= o.end for o in agents)]
-    by = max((t.start for i, t in view.tokens_among(BY) if start <= t.start < tok.start), default=-1)
-    if by >= 0:
-        named = [m for m in agents if m.start > by]
-    else:
-        adverb = together.search(text, start, tok.end)
-        named = []
-        if adverb is not None and adverb.end() == tok.end:
-            pos = adverb.start()
-            for m in sorted(agents, key=lambda m: -m.end):
-                if m.end == pos or (named and CONJUNCTION.fullmatch(text[m.end:pos])):
-                    named.append(m)
-                    pos = m.start
-                elif named:
-                    break
-            named = named if len(named) > 1 else []
-    view.memo[(joint_agents, tok.start)] = named
-    return named
 
 
 def founding_rule(spec, verbs: frozenset[str], predicate: str, find_object, ids: dict[str, str],

@@ -5,7 +5,9 @@ import re
 
 from kg.lexicon import alternation
 from kg.model import AGENT_CLASSES, ALLIANCE, CAMPAIGN, EVENT, INITIATIVE, Mention
-from kg.rules.agents import AGENT_REQUIRES, BEFORE_VERB, PRINCIPAL_AGENT, SENTENCE_SUBJECT, agent_for, subject_of
+from kg.rules.agents import (
+    AGENT_REQUIRES, BEFORE_VERB, PRINCIPAL_AGENT, SENTENCE_SUBJECT, agent_for, joint_agents, joint_pattern, subject_of,
+)
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import rule
 from kg.rules.spans import clause_bounds
@@ -20,14 +22,29 @@ def joint_organizers_pattern(lex) -> re.Pattern:
     return re.compile(rf"由(.+?)(?:{adverbs})?(?:{verbs})")
 
 
-@rule("relation.organizer.joint", requires=["mentions.Event", "focus_event"] + list(AGENT_REQUIRES[:4]),
+def joint_organizers(words):
+    """The agents that organise an event together: A与B联合举办X (a function of the event)."""
+    kinds = words.lex.mapping("joint_organizers.tsv")
+    verbs = frozenset(w for w, k in kinds.items() if k == "verb")
+    together = joint_pattern(words.lex, verbs)
+
+    def jointly(ctx: Context, view: SentenceView, ev: Mention) -> list[Mention]:
+        start = clause_bounds(ctx, view, ev.start)[0]
+        before = [tok for _, tok in view.tokens_among(verbs) if start <= tok.start and tok.end <= ev.start]
+        return joint_agents(ctx, view, before[-1], together) if before else []
+
+    return jointly
+
+
+@rule("relation.organizer.joint", requires=["mentions.Event", "focus_event"] + list(AGENT_REQUIRES[:4]) + ["bylines"],
       assigns=["facts.organizer"])
 def joint(words, spec):
-    """由A、B共同主办: each agent named between 由 and the verb organises the event (or the event in focus,
-    named again: 本次大赛由A、B联合主办)."""
+    """由A、B共同主办, A与B联合举办: each agent named between 由 and the verb, or chained before 共同/联合 and
+    the verb, organises the event (or the event in focus, named again: 本次大赛由A、B联合主办)."""
     rule_id = spec.name
     lex = words.lex
     joint_re = joint_organizers_pattern(lex)
+    jointly = joint_organizers(words)
     # 本次大赛, 此次活动: the event in focus, named again
     event_again = re.compile(rf"(?:{alternation(lex.words('event_demonstratives.txt'))})"
                              rf"[{CJK}]{{0,4}}(?:{alternation(lex.event_heads)})$")
@@ -46,6 +63,9 @@ def joint(words, spec):
             found = joint_re.search(text[s.start:ev.start])
             if found:
                 organizers(ctx, view, ev, found)
+                continue
+            for agent in jointly(ctx, view, ev):  # A与B联合举办X
+                ctx.fact(ev, "organizer", agent, view, rule_id)
         if not events and ctx.focus_event is not None:
             found = joint_re.search(s.text)
             if found and event_again.search(s.text, clause_bounds(ctx, view, s.start + found.start())[0] - s.start,
@@ -71,6 +91,7 @@ def organizer_of_event(words, spec):
     held = re.compile(alternation(words.trigger(spec, "hold")))
     held_somewhere = re.compile(rf"[在于][^,。]{{1,20}}({held.pattern})")  # 在会议中心举行
     joint_re = joint_organizers_pattern(words.lex)
+    jointly = joint_organizers(words)
 
     def run(ctx: Context, view: SentenceView) -> None:
         s, text = view.sentence, ctx.text
@@ -80,7 +101,7 @@ def organizer_of_event(words, spec):
             launched = ev in ctx.launched
             verbs = [v.start() for v in organize_re.finditer(text, start, ev.start)]
             organized = (launched or verbs or held_somewhere.match(after) or held.match(after))
-            if not organized or joint_re.search(text[s.start:ev.start]):
+            if not organized or joint_re.search(text[s.start:ev.start]) or jointly(ctx, view, ev):
                 continue
             verb = verbs[-1] if verbs else ev.start if launched else None
             agent, how = agent_for(ctx, view, verb if verb is not None else ev.start, verb=verb is not None)

@@ -14,6 +14,7 @@ GROUP_CHAIN_GAP = re.compile(r"[“”\s]*|(?:、|以及|和|及|与)[^,;:。、
 QUOTED_SPAN = re.compile(r"“[^”]*”")
 ATTENDING = (PERSON, ORGANIZATION, ENTERPRISE, ZONE, ALLIANCE, GROUP)
 VERB_TAGS = frozenset({"v", "vn", "vd"})
+CLAUSE_END = re.compile("[,;:。!?]")  # clause punctuation, brackets aside
 
 
 def focus_and_verbs(ctx: Context, view: SentenceView, verbs: frozenset[str]):
@@ -30,6 +31,11 @@ def focus_and_verbs(ctx: Context, view: SentenceView, verbs: frozenset[str]):
         named = [e for e in named if e not in ctx.visits]
     focus = max(named, key=lambda e: e.end - e.start) if named else ctx.focus_event
     return None if focus is None else (focus, named, found)
+
+
+def organizers_of(ctx: Context, event: Mention) -> set[tuple[str, str]]:
+    """(class, label) of the organisers found so far for `event`: they take no part as guests."""
+    return {(f.obj.cls, f.obj.label) for f in ctx.facts if f.subject is event and f.predicate == "organizer"}
 
 
 @rule("relation.participant.group", naming=[EVENT], triggers={"bring"},
@@ -160,7 +166,7 @@ def signing(words, spec):
         if not named and not event_references.search(view.sentence.text):
             return
         text = ctx.text
-        organizers = {(f.obj.cls, f.obj.label) for f in ctx.facts if f.subject is focus and f.predicate == "organizer"}
+        organizers = organizers_of(ctx, focus)
         for _, tok in found:
             start = clause_bounds(ctx, view, tok.start)[0]
             start = max(start, text.rfind("——", start, tok.start) + 2)  # 两区的企业——A、B和C签订: the parties follow
@@ -199,6 +205,42 @@ def invited(words, spec):
                     ctx.fact(event, "participant", m, view, rule_id)
 
     return Gated(run, invite)
+
+
+@rule("relation.participant.with", naming=[EVENT], triggers={"organize"},
+      requires=["mentions.Event", "visits", "bylines"] + [f"mentions.{c}" for c in ATTENDING],
+      assigns=["facts.participant"])
+def with_others(words, spec):
+    """X与A、B等企业的负责人召开项目推进会: those an organiser holds the event with (after 与/同, before the
+    verb) take part in it, unless they organise it too (A与B联合举办)."""
+    rule_id = spec.name
+    partner = words.companions
+    organize = words.trigger(spec, "organize")
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        events = [e for e in view.of(EVENT) if e not in ctx.visits]
+        if not events:
+            return
+        verbs = view.tokens_among(organize)
+        ms = view.mentions
+        for _, tok in view.tokens_among(partner):
+            # the clause, read over brackets: 与某(某地)实业有限公司…召开
+            found = CLAUSE_END.search(ctx.text, tok.end, view.sentence.end)
+            end = found.start() if found else view.sentence.end
+            verb = next((v for _, v in verbs if tok.end < v.start < end), None)
+            held = [e for e in events if verb is not None and verb.end <= e.start and e.end <= end]
+            if not held:
+                continue
+            event = held[0]
+            partners = [m for m in ms if m.cls in ATTENDING and tok.end <= m.start and m.end <= verb.start
+                        and m not in ctx.bylines]
+            organizers = organizers_of(ctx, event)
+            for m in partners:
+                if (m.cls, m.label) not in organizers and not any(
+                        o is not m and o.start <= m.start and m.end <= o.end for o in partners):
+                    ctx.fact(event, "participant", m, view, rule_id)
+
+    return Gated(run, partner)
 
 
 @rule("relation.participant.led_group", triggers={"lead"},
