@@ -2,6 +2,7 @@
 
 An agent is the clause's subject, an agent named right before the verb, or, when the
 sentence names none, the article's principal agent (the development zone it reports on).
+A district named as a clause's subject (海州区组建…) acts as its government.
 Each answer comes with how it was found, which the rule's id records.
 """
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kg.lexicon import alternation
-from kg.model import AGENT_CLASSES, ALLIANCE, GROUP, Mention
+from kg.model import AGENT_CLASSES, ALLIANCE, GROUP, PLACE, Mention
 from kg.rules.context import Context, SentenceView
 from kg.rules.spans import clause_bounds
 from kg.segment import Token
@@ -27,16 +28,22 @@ BY = frozenset({"由"})  # 由A和B共同成立: the agents follow it
 CONJUNCTION = re.compile(r"、|和|与|及|以及")
 
 
+def governs(ctx: Context, m: Mention) -> bool:
+    """Whether a mention names an acting body: an agent, or a district (海州区, 某某县) acting as its government."""
+    return m.cls in AGENT_CLASSES or (m.cls == PLACE and m.label.endswith(ctx.words.administrative_suffixes))
+
+
 def subject_of(ctx: Context, view: SentenceView, before: int) -> Mention | None:
     """The agent a clause names before `before`, standing at a clause start."""
     text, s = ctx.text, view.sentence
     relative_date = ctx.words.relative_date
     candidates = []
-    for m in view.of_classes(SUBJECT_CLASSES):
-        if m.start >= before or m in ctx.bylines:
+    for m in view.mentions:
+        if m.start >= before or m in ctx.bylines or not (m.cls in SUBJECT_CLASSES or governs(ctx, m)):
             continue
         prev = text[s.start:m.start].rstrip()
-        at_clause_start = not prev or prev[-1] in ",;:。" or relative_date.fullmatch(prev) is not None
+        at_clause_start = (not prev or prev[-1] in ",;:。" or relative_date.fullmatch(prev) is not None
+                           or ctx.words.place_prefix.fullmatch(prev) is not None)  # 江苏澜江市|云溪区
         follows = text[m.end:m.end + 1]
         if at_clause_start and follows not in ("的", "、"):
             candidates.append(m)
@@ -44,7 +51,7 @@ def subject_of(ctx: Context, view: SentenceView, before: int) -> Mention | None:
         return None
     first = min(c.start for c in candidates)
     best = max((c for c in candidates if c.start == first), key=lambda c: c.end - c.start)
-    return best if best.cls in AGENT_CLASSES else None
+    return best if governs(ctx, best) else None
 
 
 def with_someone(ctx: Context, agents: list[Mention], m: Mention) -> bool:
@@ -75,6 +82,9 @@ def agent_for(ctx: Context, view: SentenceView, pos: int, verb: bool = False) ->
     subject = subject_of(ctx, view, pos)
     if subject is not None:
         return subject, SENTENCE_SUBJECT
+    before = ctx.text[view.sentence.start:pos]
+    if before.count("“") > before.count("”"):
+        return None, PRINCIPAL_AGENT  # “公司今年成立了党支部”: in a quotation the speaker acts, not the article's agent
     return ctx.principal, PRINCIPAL_AGENT
 
 

@@ -36,6 +36,9 @@ class Words:
         self.zone_suffixes = lex.zone_suffixes
         self.prepositions = frozenset(lex.words("prepositions.txt"))
         self.companions = frozenset(lex.words("companion_prepositions.txt"))  # 与A召开: A acts with the subject
+        self.administrative_suffixes = tuple(lex.words("administrative_suffixes.txt"))  # 某某区, 某某县
+        # the areas a name at a sentence's start may be prefixed with: 江苏澜江市|云溪区
+        self.place_prefix = re.compile(rf"(?:[{CJK}]{{1,6}}?(?:{alternation(self.administrative_suffixes)}))+")
         # one-character verbs and prepositions jieba may glue to an unknown name: 赴|澜江科技园
         self.leading_verbs = frozenset(w for w in self.triggers.get("motion", frozenset()) | self.prepositions
                                        if len(w) == 1)
