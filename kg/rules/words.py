@@ -95,8 +95,9 @@ class Words:
 
     @cached_property
     def industry_list_head(self) -> re.Pattern:
-        """What follows a list of industries: 等主导产业, 两大产业, 等领域."""
-        return re.compile(rf"(?:等|[两三四五六]大)?(?:{alternation(self.industry_modifiers)})?(?:产业|行业|领域)")
+        """What follows a list of industries: 等主导产业, 两大产业, 等领域, 等多个领域."""
+        return re.compile(rf"等?(?:(?:多|{NUMBER})[个大])?(?:{alternation(self.industry_modifiers)})?"
+                          rf"(?:产业|行业|领域)")
 
     @cached_property
     def founded_gap(self) -> re.Pattern:

@@ -8,10 +8,12 @@ from kg.model import CAMPAIGN, INITIATIVE
 from kg.normalize import clean_label
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import Gated, rule
-from kg.rules.words import CJK, HAN_WORD, HAN_WORD_2_TO_4
+from kg.rules.words import CJK, HAN_WORD, HAN_WORD_2_TO_4, NUMBER
 
 QUOTED = re.compile(r"“([^“”]{1,30})”")
-OPENING_QUOTE = frozenset("“")  # a token of its own, as all punctuation
+OPENING_QUOTE = frozenset("“")
+# A numeral and a measure word right before a quote: 一杯“…”, 两项“…”.
+COUNTED = re.compile(rf"{NUMBER}[杯碗份张块支把件]$")  # a token of its own, as all punctuation
 
 
 @rule("mention.campaign.head", requires=["tokens", "masks"], assigns=["mentions.Campaign"])
@@ -67,6 +69,8 @@ def quoted_names(words, spec):
                 continue  # “…”的良好格局: a description, not a name
             if honour_before.search(text[s.start:a]):
                 continue  # 担任“链长”: a role or an honour, not an initiative
+            if COUNTED.search(text, s.start, a):
+                continue  # 饮一杯“下午茶”: a thing counted out, not a name
             cls = CAMPAIGN if re.match(r"(工作|行动)", after) and not cue.match(after) else INITIATIVE
             named = name_forming.match(after)  # “一把手”工程 → 一把手工程
             ctx.add(a, b + (named.end() if named else 0), cls, view, rule_id)

@@ -7,9 +7,12 @@ from kg.lexicon import alternation
 from kg.model import ALLIANCE, EVENT, GROUP
 from kg.normalize import clean_label
 from kg.rules.context import Context, SentenceView
-from kg.rules.registry import rule
-from kg.rules.words import CLAUSE_BREAK, CLOSE_QUOTES, DATE, OPEN_QUOTES
+from kg.rules.registry import Gated, rule
+from kg.rules.words import CLAUSE_BREAK, CLOSE_QUOTES, DATE, NUMBER, OPEN_QUOTES
 
+# How often something took place: 4次, 三场, 两期.
+FREQUENCY = re.compile(rf"{NUMBER}(?:次|场|期|轮)")
+OPENING_QUOTE = frozenset("“")  # a token of its own, as all punctuation
 NAME_BREAK_TAGS = frozenset({"v", "p", "c", "uj", "ul", "m", "q", "r", "d", "t", "ad", "l", "i"})
 
 
@@ -31,6 +34,12 @@ def event_heads(words, spec):
         tokens = view.tokens
         start = tokens[head].start
         in_quote = False
+        # 集中开工仪式, 签约仪式: the verbs right before a ceremony's noun say what it is for
+        purpose = head
+        if lex.event_heads.get(tokens[head].word) == "CeremonyEvent":
+            while purpose > 0 and head - purpose < 2 and tokens[purpose - 1].tag == "v" \
+                    and len(tokens[purpose - 1].word) == 2 and tokens[purpose - 1].word not in stops:
+                purpose -= 1
         for i in range(head - 1, -1, -1):
             tok = tokens[i]
             if tok.word in CLOSE_QUOTES and tok.word != '"':
@@ -47,7 +56,7 @@ def event_heads(words, spec):
                 noun_verb = (tok.tag == "v" and i > 0 and tokens[i - 1].tag in ("n", "nz", "j", "vn")
                              and tok.word not in triggers and tok.word not in boundaries
                              and tokens[i - 1].word not in triggers and tokens[i + 1].tag != "v")
-                if quoted_compound or noun_verb or tok.word in generic_modifiers:
+                if quoted_compound or noun_verb or tok.word in generic_modifiers or i >= purpose:
                     pass  # “青春建功”系列活动: kept in the name, generic only alone
                 elif tok.word in CLAUSE_BREAK or tok.word == "、" or tok.word in boundaries \
                         or (tok.word in stops and not (tok.word in ("启动", "揭牌") and tok.tag != "v")) \
@@ -62,7 +71,7 @@ def event_heads(words, spec):
         if text[start] == "暨":  # the first half of a joint name was cut off: keep the second
             start += 1
         i = 0 if start == tokens[0].start else view.ends.get(start, head) + 1  # the token starting at `start`
-        while i < head and tokens[i].tag in ("vn", "v") and not tokens[i].word.startswith("启动"):
+        while i < purpose and tokens[i].tag in ("vn", "v") and not tokens[i].word.startswith("启动"):
             start = tokens[i].end  # 策划党建活动 → 党建活动
             i += 1
         while text[start] in CLOSE_QUOTES:
@@ -85,12 +94,17 @@ def event_heads(words, spec):
             nxt = view.tokens[head + 1] if head + 1 < len(view.tokens) else None
             if nxt is not None and nxt.tag in ("n", "vn") and nxt.word not in boundaries:
                 continue  # 活动室, 培训基地: the head modifies another noun
+            before = s.text[:end - s.start]
+            if before.count("“") > before.count("”") and text[end:end + 1] not in CLOSE_QUOTES:
+                continue  # “人才招聘周”: a quoted name goes on past the head
             if group_ends is None:
                 group_ends = {g.end for g in view.mentions if g.cls == GROUP}
             start = extend_left(ctx, view, head, group_ends)
             label = clean_label(text[start:end])
             modifier = label[: len(label) - len(head_word)]
-            if len(modifier) < 2 or modifier in generic_modifiers:
+            # 党建共学4次, 外出招聘3次: held so many times, an event even when its name says little more
+            counted = FREQUENCY.match(text, end) and len(label) >= 2
+            if (len(modifier) < 2 or modifier in generic_modifiers) and not counted:
                 continue
             ctx.add(start, end, EVENT, view, rule_id, subclass=lex.event_heads.get(head_word) or None)
 
@@ -122,3 +136,21 @@ def launch(words, spec):
             return
 
     return run
+
+
+@rule("mention.event.quoted", requires=["masks", "mentions.Event"], assigns=["mentions.Event"])
+def quoted_meetings(words, spec):
+    """A quoted name of a meeting: “新春第一会”, “项目建设推进会” (a name ending in 会 or in an event noun)."""
+    rule_id = spec.name
+    lex = words.lex
+    meeting = re.compile(rf"“([^“”,。;:!?]{{1,20}}?(?:{alternation(lex.event_heads)}|第[一二三四五六七八九十\d]+会))”")
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        s = view.sentence
+        for m in meeting.finditer(s.text):
+            a, b = s.start + m.start(1), s.start + m.end(1)
+            if not any(e.start <= a and b <= e.end for e in view.of(EVENT)):
+                head = lex.event_heads.get(next((h for h in lex.event_heads if m.group(1).endswith(h)), ""))
+                ctx.add(a, b, EVENT, view, rule_id, subclass=head or "MeetingEvent")
+
+    return Gated(run, OPENING_QUOTE)

@@ -133,13 +133,21 @@ def list_names(words, spec):
 
 @rule("mention.list.industry", requires=["tokens", "masks"], assigns=["mentions.Industry"])
 def list_industries(words, spec):
-    """Items of a list of industries: 新能源汽车、生物医药等主导产业."""
+    """Items of a list of industries: 新能源汽车、生物医药等主导产业, 涵盖A、B和C等多个领域."""
     rule_id = spec.name
     lists = ListsOfNames(words)
     industry_head = words.industry_list_head
+    # the last item joined by a conjunction, before the head: 和高端新材料|等多个领域
+    joined_last = re.compile(rf"(?:和|及|与|以及)([{CJK}]{{2,8}}?)(?={industry_head.pattern})")
 
     def run(ctx: Context, view: SentenceView) -> None:
         for items, labels, after in lists.of(ctx, view):
+            last = joined_last.match(after)  # …、科创载体和高端新材料等多个领域
+            if last:
+                end = items[-1][1]
+                items = items + [(end + last.start(1), end + last.end(1))]
+                labels = labels + [last.group(1)]
+                after = after[last.end():]
             if industry_head.match(after):
                 for (a, b), label in zip(items, labels):
                     if 2 <= len(label) <= 12 and lists.class_by_suffix(label) is None:
