@@ -14,17 +14,19 @@ from kg.rules.registry import DOCUMENT, rule
 
 
 @rule("discourse.principal_agent", scope=DOCUMENT,
-      requires=["mentions.DevelopmentZone", "mentions.Organization", "mentions.Alliance"],
+      requires=["mentions.DevelopmentZone", "mentions.Organization", "mentions.Alliance", "bylines"],
       assigns=["principal_agent"], ids=())
 def principal_agent(words, spec):
-    """The agent the article reports on: its most named development zone (else organisation or alliance)."""
+    """The agent the article reports on: its most named development zone (else the zone it names only by
+    reference, 开发区; else organisation or alliance), never a byline's outlet."""
     lex = words.lex
 
     def run(ctx: Context) -> None:
-        for classes in ((ZONE,), (ORGANIZATION, ALLIANCE)):
+        # a named zone, else a zone named only by reference (开发区), else a body or an alliance
+        for classes, generic in (((ZONE,), False), ((ZONE,), True), ((ORGANIZATION, ALLIANCE), False)):
             counts: dict[str, list] = {}
             for m in ctx.mentions:
-                if m.cls in classes and m.label not in lex.generic_references:
+                if m.cls in classes and (m.label in lex.generic_references) == generic and m not in ctx.bylines:
                     counts.setdefault(zone_key(m.label, lex), []).append(m)
             if counts:
                 best = max(counts.values(), key=lambda ms: (len(ms), -ms[0].start))
