@@ -15,6 +15,7 @@ QUOTED_SPAN = re.compile(r"“[^”]*”")
 ATTENDING = (PERSON, ORGANIZATION, ENTERPRISE, ZONE, ALLIANCE, GROUP)
 VERB_TAGS = frozenset({"v", "vn", "vd"})
 CLAUSE_END = re.compile("[,;:。!?]")  # clause punctuation, brackets aside
+ACTION_TAGS = frozenset({"v", "vd", "i", "l", "p"})  # what ends a clause's subject: a verb, an idiom, a preposition
 
 
 def focus_and_verbs(ctx: Context, view: SentenceView, verbs: frozenset[str]):
@@ -241,6 +242,36 @@ def with_others(words, spec):
                     ctx.fact(event, "participant", m, view, rule_id)
 
     return Gated(run, partner)
+
+
+@rule("relation.participant.at_event", requires=["mentions.Event", "focus_event"] + [
+      f"mentions.{c}" for c in ATTENDING], assigns=["facts.participant"])
+def at_event(words, spec):
+    """会上,A、B等企业代表畅所欲言: who a clause opened by a word for the event in focus (会上, 仪式上,
+    活动中) names before its verb takes part in that event (not alliances or zones: they hold events)."""
+    rule_id = spec.name
+    references = re.compile(rf"(?:{alternation(words.lex.words('event_references.txt'))}),")
+    takes_part = (PERSON, ENTERPRISE, ORGANIZATION, GROUP)
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        s, text = view.sentence, ctx.text
+        opened = references.match(text, s.start)
+        event = ctx.focus_event
+        if opened is None or event is None:
+            return
+        start = opened.end()
+        end = clause_bounds(ctx, view, start)[1]
+        named = [m for m in view.of_classes(takes_part) if start <= m.start and m.end <= end]
+        verb = next((t.start for t in view.tokens if start <= t.start < end and t.tag in ACTION_TAGS
+                     and not any(m.start <= t.start < m.end for m in named)), end)
+        organizers = organizers_of(ctx, event)
+        subjects = [m for m in named if m.end <= verb]
+        for m in subjects:
+            if (m.cls, m.label) not in organizers and not any(
+                    o is not m and o.start <= m.start and m.end <= o.end for o in subjects):
+                ctx.fact(event, "participant", m, view, rule_id)
+
+    return run
 
 
 @rule("relation.participant.led_group", triggers={"lead"},
