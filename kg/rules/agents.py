@@ -110,16 +110,16 @@ def joint_agents(ctx: Context, view: SentenceView, tok: Token, together: re.Patt
         return found
     text = ctx.text
     start = clause_bounds(ctx, view, tok.start)[0]
-    agents = [m for m in view.of_classes(AGENT_CLASSES) if start <= m.start and m.end <= tok.start
-              and m not in ctx.bylines]
-    agents = [m for m in agents if not any(o is not m and o.start <= m.start and m.end <= o.end for o in agents)]
     by = max((t.start for i, t in view.tokens_among(BY) if start <= t.start < tok.start), default=-1)
-    if by >= 0:
-        named = [m for m in agents if m.start > by]
-    else:
-        adverb = together.search(text, start, tok.end)
-        named = []
-        if adverb is not None and adverb.end() == tok.end:
+    adverb = together.search(text, start, tok.end) if by < 0 else None
+    named = []
+    if by >= 0 or (adverb is not None and adverb.end() == tok.end):
+        agents = [m for m in view.of_classes(AGENT_CLASSES) if max(start, by) <= m.start and m.end <= tok.start
+                  and m not in ctx.bylines]
+        agents = [m for m in agents if not any(o is not m and o.start <= m.start and m.end <= o.end for o in agents)]
+        if by >= 0:
+            named = agents
+        else:
             pos = adverb.start()
             for m in sorted(agents, key=lambda m: -m.end):
                 if m.end == pos or (named and CONJUNCTION.fullmatch(text[m.end:pos])):

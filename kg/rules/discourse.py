@@ -23,15 +23,20 @@ def principal_agent(words, spec):
 
     def run(ctx: Context) -> None:
         # a named zone, else a zone named only by reference (开发区), else a body or an alliance
-        for classes, generic in (((ZONE,), False), ((ZONE,), True), ((ORGANIZATION, ALLIANCE), False)):
-            counts: dict[str, list] = {}
-            for m in ctx.mentions:
-                if m.cls in classes and (m.label in lex.generic_references) == generic and m not in ctx.bylines:
-                    counts.setdefault(zone_key(m.label, lex), []).append(m)
-            if counts:
-                best = max(counts.values(), key=lambda ms: (len(ms), -ms[0].start))
-                ctx.principal = max(best, key=lambda m: (len(m.label), -m.start))
-                return
+        tiers: list[dict[str, list]] = [{}, {}, {}]
+        for m in ctx.mentions:
+            if m.cls == ZONE:
+                tier = 1 if m.label in lex.generic_references else 0
+            elif m.cls in (ORGANIZATION, ALLIANCE) and m.label not in lex.generic_references:
+                tier = 2
+            else:
+                continue
+            if m not in ctx.bylines:
+                tiers[tier].setdefault(zone_key(m.label, lex), []).append(m)
+        counts = next((t for t in tiers if t), None)
+        if counts:
+            best = max(counts.values(), key=lambda ms: (len(ms), -ms[0].start))
+            ctx.principal = max(best, key=lambda m: (len(m.label), -m.start))
 
     return run
 

@@ -29,6 +29,8 @@ def joint_organizers(words):
     together = joint_pattern(words.lex, verbs)
 
     def jointly(ctx: Context, view: SentenceView, ev: Mention) -> list[Mention]:
+        if view.words.isdisjoint(verbs):
+            return []
         start = clause_bounds(ctx, view, ev.start)[0]
         before = [tok for _, tok in view.tokens_among(verbs) if start <= tok.start and tok.end <= ev.start]
         return joint_agents(ctx, view, before[-1], together) if before else []
