@@ -54,15 +54,21 @@ def subject_of(ctx: Context, view: SentenceView, before: int) -> Mention | None:
     return best if governs(ctx, best) else None
 
 
+def listed_with(ctx: Context, names: list[Mention], last: Mention) -> list[Mention]:
+    """`last` and the names listed before it, joined by 、 和 与 及 (A、B和C), first to last."""
+    text, chain = ctx.text, [last]
+    while True:
+        start = chain[0].start
+        before = [o for o in names if o.end <= start and CONJUNCTION.fullmatch(text[o.end:start])]
+        if not before:
+            return chain
+        chain.insert(0, max(before, key=lambda o: o.end))
+
+
 def with_someone(ctx: Context, agents: list[Mention], m: Mention) -> bool:
     """Whether `m` is one of those the subject acts with (X与A、B召开…: A and B), not the agent."""
-    text, start = ctx.text, m.start
-    while True:  # back over the agents listed before it
-        before = [o for o in agents if o.end <= start and CONJUNCTION.fullmatch(text[o.end:start])]
-        if not before:
-            break
-        start = max(before, key=lambda o: o.end).start
-    return text[start - 1:start] in ctx.words.companions
+    start = listed_with(ctx, agents, m)[0].start
+    return ctx.text[start - 1:start] in ctx.words.companions
 
 
 def agent_for(ctx: Context, view: SentenceView, pos: int, verb: bool = False) -> tuple[Mention | None, str]:
@@ -120,13 +126,8 @@ def joint_agents(ctx: Context, view: SentenceView, tok: Token, together: re.Patt
         if by >= 0:
             named = agents
         else:
-            pos = adverb.start()
-            for m in sorted(agents, key=lambda m: -m.end):
-                if m.end == pos or (named and CONJUNCTION.fullmatch(text[m.end:pos])):
-                    named.append(m)
-                    pos = m.start
-                elif named:
-                    break
+            last = [m for m in agents if m.end == adverb.start()]
+            named = listed_with(ctx, agents, last[0]) if last else []
             named = named if len(named) > 1 else []
     view.memo[(together, tok.start)] = named
     return named

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from kg.lexicon import alternation
-from kg.model import ALLIANCE, ENTERPRISE, GROUP, ORGANIZATION, PERSON, Mention
+from kg.model import ALLIANCE, ENTERPRISE, GROUP, ORGANIZATION, PERSON, ZONE, Mention
 from kg.numbers import parse_count
+from kg.rules.agents import listed_with
 from kg.rules.context import Context, SentenceView
-from kg.rules.registry import rule
+from kg.rules.registry import Gated, rule
 from kg.rules.spans import clause_bounds
 from kg.rules.words import NUMBER
 
@@ -101,6 +102,36 @@ def council_group(words, spec):
             ctx.fact(group, "memberOf", alliance, view, rule_id)
 
     return run
+
+
+@rule("relation.member_of.joined", naming=[ALLIANCE, ORGANIZATION], triggers={"join"},
+      requires=["mentions.Alliance", "mentions.Organization", "mentions.Enterprise", "mentions.DevelopmentZone",
+                "bylines"],
+      assigns=["facts.memberOf"])
+def joined(words, spec):
+    """A、B等8家企业加入X联盟, 某公司正式加盟X: the companies and bodies listed right before the verb are
+    members of the alliance or body named right after it."""
+    rule_id = spec.name
+    join = words.trigger(spec, "join")
+    # between the last member and the verb: 等8家企业, 正式
+    tail = re.compile(rf"(?:等(?:{NUMBER})?[家个]?(?:企业|单位|公司)?)?")
+    gap = words.agent_verb_gap
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        text = ctx.text
+        for _, tok in view.tokens_among(join):
+            joined_bodies = [m for m in view.of_classes((ALLIANCE, ORGANIZATION)) if m.start == tok.end]
+            if not joined_bodies:
+                continue
+            body = max(joined_bodies, key=lambda m: m.end)
+            names = [m for m in view.of_classes((ENTERPRISE, ORGANIZATION, ZONE)) if m.end <= tok.start
+                     and m not in ctx.bylines]
+            last = [m for m in names if gap.fullmatch(text, tail.match(text, m.end).end(), tok.start)]
+            if last:
+                for m in listed_with(ctx, names, max(last, key=lambda m: (m.end, m.end - m.start))):
+                    ctx.fact(m, "memberOf", body, view, rule_id)
+
+    return Gated(run, join)
 
 
 @rule("relation.member_of.group_of_alliance", naming=[GROUP], triggers={"include"},
