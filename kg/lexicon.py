@@ -34,6 +34,7 @@ COLUMNS: dict[str, tuple[tuple[object, bool], ...]] = {
     "triggers.tsv": (("signal", REQUIRED),),
     "byline_roles.tsv": (("property", REQUIRED),),
     "generic_references.tsv": (("class", REQUIRED),),
+    "labelled_org_ends.tsv": (("class", REQUIRED),),
     "domain_words.txt": (("text", OPTIONAL),),  # a jieba tag
     "area_units.tsv": (("number", REQUIRED),),
     "joint_organizers.tsv": ((("adverb", "verb"), REQUIRED),),

@@ -21,6 +21,8 @@ DATE = re.compile(
 )
 HAN_WORD = re.compile(rf"[{CJK}]+")
 HAN_WORD_2_TO_4 = re.compile(rf"[{CJK}]{{2,4}}")
+# A person's name: two to four Han characters, or a transliteration with its dot (阿卜杜·热合曼).
+PERSON_NAME = re.compile(rf"[{CJK}]{{2,4}}|[{CJK}]{{1,8}}·[{CJK}]{{1,8}}")
 
 
 class Words:

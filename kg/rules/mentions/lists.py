@@ -48,6 +48,10 @@ class ListsOfNames:
             items = []
             pos = s.start + run.start()
             parts = run.group().split("、")
+            # 青岚、远帆等企业代表开门见山、畅所欲言: the list ends at 等, another run goes on after it
+            ended = next((k for k, part in enumerate(parts[:-1]) if part.find("等", 2) > 0), None)
+            if ended is not None:
+                parts = parts[:ended + 1]
             for k, part in enumerate(parts):
                 a, b = pos, pos + len(part)
                 pos = b + 1

@@ -19,10 +19,8 @@ from kg.rules.context import Context, SentenceView
 from kg.rules.registry import DOCUMENT, rule
 from kg.rules.mentions.places import QUALIFIED_NAME
 from kg.rules.spans import NAME_CHARACTER
-from kg.rules.words import CJK, CLOSE_QUOTES, HAN_WORD, OPEN_QUOTES
+from kg.rules.words import CLOSE_QUOTES, HAN_WORD, OPEN_QUOTES, PERSON_NAME
 
-# A person's name: two to four Han characters, or a transliteration with its dot (阿卜杜·热合曼).
-PERSON_NAME = re.compile(rf"[{CJK}]{{2,4}}|[{CJK}]{{1,8}}·[{CJK}]{{1,8}}")
 # LAC's tags of the words a company's name is made of.
 NAME_TAGS = frozenset({"ORG", "PER", "LOC", "nz", "n"})
 # jieba's tags of function words, which no name holds.
@@ -120,7 +118,8 @@ def organizations(words, spec):
 
     A company named with a place in brackets (某某(澜江)实业有限公司) is one name. A span
     that ends in a verb (…人民政府主办) is cut after its suffix; one with no suffix of any
-    class (a brand, a short name) is left to the rules that type it by context. Where a
+    class is typed by its last character where that says organisation (某某社, 某某局, 某某厂:
+    ontology/lexicon/labelled_org_ends.tsv), else left to the rules that type it by context. Where a
     rule found a name of the same class with the same end, the labeller's left edge wins
     when it reaches further over name words only (科技有限责任公司 → 远帆科技有限责任公司), and
     over no other agent's name (澜江高新区集结|青禾科技有限公司) but a company's, for its party
@@ -130,15 +129,19 @@ def organizations(words, spec):
     classes = suffix_classes(words)
     triggers = words.all_triggers
     triggers_by_length = sorted(triggers, key=len, reverse=True)
+    last_character = words.lex.mapping("labelled_org_ends.tsv")
 
     def trimmed(name: str) -> tuple[int, str] | None:
-        """Where the name ends and its class: at its suffix, or at a suffix before a trailing verb (…政府主办)."""
+        """Where the name ends and its class: at its suffix, or at a suffix before a trailing verb (…政府主办);
+        else, for a name of three characters or more, by its last character (某某社, 某某局)."""
         ends = [len(name)] + [len(name) - len(verb) for verb in triggers_by_length if name.endswith(verb)]
         for cut in ends:
             for pattern, cls in classes:
                 m = pattern.search(name, 0, cut)
                 if m and m.start() > 0:
                     return cut, cls
+        if len(name) >= 3 and name[-1] in last_character and NAME_CHARACTER.match(name[0]):
+            return len(name), last_character[name[-1]]
         return None
 
     def run(ctx: Context, view: SentenceView) -> None:

@@ -7,34 +7,45 @@ from kg.lexicon import alternation
 from kg.model import PERSON
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import DOCUMENT, rule
-from kg.rules.words import CJK
+from kg.rules.words import CJK, PERSON_NAME
 
 
-@rule("mention.person.title", requires=["masks"], assigns=["mentions.Person", "facts.jobTitle", "titles"])
+@rule("mention.person.title", requires=["masks", "ner"], assigns=["mentions.Person", "facts.jobTitle", "titles"])
 def titled(words, spec):
-    """A surname and one or two characters after one or more job titles, before a word that follows names."""
+    """A surname and one or two characters after one or more job titles, before a word that follows names;
+    or a name the labeller finds right after the titles, whatever follows it."""
     rule_id = spec.name
     lex = words.lex
     one_title = rf"(?:{alternation(words.organs)})?(?:{alternation(words.titles)})"
     surnames = sorted(lex.surnames, key=len, reverse=True)
     name = rf"(?:{alternation(surnames)})[{CJK}]{{1,2}}?"
     follower = rf"(?:{alternation(lex.name_followers)}|[,.;:。!?、\s”)(]|$)"
-    titled_person = re.compile(rf"(?P<titles>{one_title}(?:、{one_title})*)(?P<name>{name})(?={follower})")
+    chain = rf"(?P<titles>{one_title}(?:、{one_title})*)"
+    titled_person = re.compile(rf"{chain}(?P<name>{name})(?={follower})")
+    # the titles right before a name the labeller finds, whatever follows it (总裁蒋某某分别致辞)
+    titles_before = re.compile(rf"{chain}$")
     tags = words.tags
+
+    def titled(ctx: Context, view: SentenceView, tstart: int, titles: str, start: int, end: int) -> None:
+        person = ctx.add(start, end, PERSON, view, rule_id)
+        if person is not None:
+            ctx.attribute(person, "jobTitle", titles, (tstart, end), rule_id)
+            ctx.titles.setdefault(view.sentence.index, []).append((person, tstart, titles))
 
     def run(ctx: Context, view: SentenceView) -> None:
         s = view.sentence
+        found = set()
         for m in titled_person.finditer(s.text):
-            start, end = s.start + m.start("name"), s.start + m.end("name")
             if tags.get(m.group("name"), "nr")[:2] != "nr":
                 continue  # a common word after a title (轮值主席单位: 单 is a surname, 单位 no name)
-            person = ctx.add(start, end, PERSON, view, rule_id)
-            if person is None:
-                continue
-            titles = m.group("titles")
-            tstart = s.start + m.start("titles")
-            ctx.attribute(person, "jobTitle", titles, (tstart, end), rule_id)
-            ctx.titles.setdefault(s.index, []).append((person, tstart, titles))
+            titled(ctx, view, s.start + m.start("titles"), m.group("titles"),
+                   s.start + m.start("name"), s.start + m.end("name"))
+            found.add(s.start + m.start("name"))
+        for w in ctx.ner.get(s.index, ()):
+            if w.tag == "PER" and w.start not in found and PERSON_NAME.fullmatch(w.text):
+                m = titles_before.search(ctx.text, max(s.start, w.start - 40), w.start)
+                if m:
+                    titled(ctx, view, m.start("titles"), m.group("titles"), w.start, w.end)
 
     return run
 

@@ -89,14 +89,15 @@ def council_group(words, spec):
                 continue
             a, b = s.start + found.start("group"), s.start + found.end("group")
             group = next((g for g in view.of(GROUP) if g.span == (a, b)), None) \
-                or ctx.add(a, b, GROUP, view, rule_id)
+                or ctx.add(a, b, GROUP, view, rule_id)  # a group mention.group did not find
             if group is None:
                 continue
-            span = (s.start + found.start(), b)
-            ctx.attribute(group, "count", count, span, rule_id)
-            qualifier = (found.group("q") or "") + (found.group("q2") or "")
-            if qualifier:
-                ctx.attribute(group, "countQualifier", qualifier, span, rule_id)
+            if "count" not in ctx.attributes.get(group, {}):
+                span = (s.start + found.start(), b)
+                ctx.attribute(group, "count", count, span, rule_id)
+                qualifier = (found.group("q") or "") + (found.group("q2") or "")
+                if qualifier:
+                    ctx.attribute(group, "countQualifier", qualifier, span, rule_id)
             for m in named:
                 ctx.fact(m, "memberOf", group, view, rule_id)
             ctx.fact(group, "memberOf", alliance, view, rule_id)
