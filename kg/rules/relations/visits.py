@@ -2,9 +2,12 @@
 visited (赴A、B、C等重点企业走访) are where the sentence's event takes place."""
 from __future__ import annotations
 
+import re
+
+from kg.lexicon import alternation
 from kg.model import ENTERPRISE, EVENT, GROUP, ORGANIZATION, PLACE, ZONE, Mention
 from kg.rules.context import Context, SentenceView
-from kg.rules.registry import Gated, rule
+from kg.rules.registry import rule
 from kg.rules.spans import clause_bounds
 
 VISITED = (ENTERPRISE, ORGANIZATION, ZONE, PLACE)
@@ -26,6 +29,11 @@ def reached(ctx: Context, view: SentenceView, verb_end: int) -> list[Mention]:
     return [first_item]
 
 
+def motion_verbs(words, spec) -> re.Pattern:
+    """The motion verbs, found in a sentence's text: jieba glues 赴 to a name it does not know (赴澜江|精工)."""
+    return re.compile(alternation(words.trigger(spec, "motion")))
+
+
 @rule("relation.visit", triggers={"motion"},
       requires=["lists", "mentions.Event", "mentions.TalentGroup", "mentions.Place", "mentions.Organization",
                 "mentions.DevelopmentZone", "mentions.Enterprise"],
@@ -34,21 +42,23 @@ def visit(words, spec):
     """A group of the clause and a motion verb right before a place (or a body) make a visit: an event with
     the group as participant and the place as location; it becomes the event in focus."""
     rule_id = spec.name
-    motion = words.trigger(spec, "motion")
+    motion = motion_verbs(words, spec)
 
     def run(ctx: Context, view: SentenceView) -> None:
-        if view.of(EVENT):
+        s = view.sentence
+        if view.of(EVENT) or not view.of(GROUP):
             return
-        for _, tok in view.tokens_among(motion):
+        for verb in motion.finditer(s.text):
+            at, end = s.start + verb.start(), s.start + verb.end()
             ms = view.mentions
-            places = reached(ctx, view, tok.end)
-            clause = clause_bounds(ctx, view, tok.start)
-            subject_groups = [g for g in ms if g.cls == GROUP and g.end <= tok.start
+            places = reached(ctx, view, end)
+            clause = clause_bounds(ctx, view, at)
+            subject_groups = [g for g in ms if g.cls == GROUP and g.end <= at
                               and clause_bounds(ctx, view, g.start) == clause]
             if not places or not subject_groups:
                 continue
             place = places[0]
-            ev = ctx.add(tok.start, place.end, EVENT, view, rule_id, subclass="VisitEvent")
+            ev = ctx.add(at, place.end, EVENT, view, rule_id, subclass="VisitEvent")
             if ev is None:
                 return
             ctx.visits.add(ev)
@@ -57,7 +67,7 @@ def visit(words, spec):
             ctx.focus_event = ev
             return
 
-    return Gated(run, motion)
+    return run
 
 
 @rule("relation.location.visited", naming=[EVENT], triggers={"motion"},
@@ -69,14 +79,15 @@ def visited(words, spec):
     sentence names (the longest), or the visit it makes, takes place (a place right after the verb is
     relation.location.event's)."""
     rule_id = spec.name
-    motion = words.trigger(spec, "motion")
+    motion = motion_verbs(words, spec)
 
     def run(ctx: Context, view: SentenceView) -> None:
+        s = view.sentence
         events = view.of(EVENT)
         named = [e for e in events if e not in ctx.visits]
-        for _, tok in view.tokens_among(motion):
-            places = reached(ctx, view, tok.end)
-            made = [e for e in events if e in ctx.visits and e.start == tok.start]
+        for verb in motion.finditer(s.text):
+            places = reached(ctx, view, s.start + verb.end())
+            made = [e for e in events if e in ctx.visits and e.start == s.start + verb.start()]
             host = made[0] if made else max(named, key=lambda e: e.end - e.start) if named else None
             if host is None:
                 continue
@@ -84,4 +95,4 @@ def visited(words, spec):
                 if not (host.start <= m.start and m.end <= host.end):
                     ctx.fact(host, "location", m, view, rule_id)
 
-    return Gated(run, motion)
+    return run
