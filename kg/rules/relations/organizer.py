@@ -41,22 +41,32 @@ def joint_organizers(words):
 @rule("relation.organizer.joint", requires=["mentions.Event", "focus_event"] + list(AGENT_REQUIRES[:4]) + ["bylines"],
       assigns=["facts.organizer"])
 def joint(words, spec):
-    """由A、B共同主办, A与B联合举办: each agent named between 由 and the verb, or chained before 共同/联合 and
-    the verb, organises the event (or the event in focus, named again: 本次大赛由A、B联合主办)."""
+    """由A、B共同主办, A与B联合举办: each agent named between 由 and the verb (and in the clauses after it:
+    ,B承办,C协办), or chained before 共同/联合 and the verb, organises the event (or the event in focus, named again: 本次大赛由A、B联合主办, 活动由A承办)."""
     rule_id = spec.name
     lex = words.lex
     joint_re = joint_organizers_pattern(lex)
     jointly = joint_organizers(words)
-    # 本次大赛, 此次活动: the event in focus, named again
-    event_again = re.compile(rf"(?:{alternation(lex.words('event_demonstratives.txt'))})"
-                             rf"[{CJK}]{{0,4}}(?:{alternation(lex.event_heads)})$")
+    kinds = lex.mapping("joint_organizers.tsv")
+    # 由A主办,B承办,C协办: the clauses after the first that name more organisers and their verb
+    more_organizers = re.compile(rf"[,、]([^,;:。]+?)(?:{alternation(w for w, k in kinds.items() if k == 'adverb')})?"
+                                 rf"(?:{alternation(w for w, k in kinds.items() if k == 'verb')})(?=[,;。]|$)")
+    # 本次大赛, 此次活动, 活动: the event in focus, named again (all the clause holds before 由)
+    event_again = re.compile(rf"(?:{alternation(lex.words('event_demonstratives.txt'))})?"
+                             rf"[{CJK}]{{0,4}}?(?:{alternation(lex.event_heads)})")
 
     def organizers(ctx: Context, view: SentenceView, event: Mention, found: re.Match) -> None:
-        a, b = view.sentence.start + found.start(1), view.sentence.start + found.end(1)
-        named = [m for m in view.mentions if m.cls in AGENT_CLASSES and a <= m.start and m.end <= b]
-        for agent in named:  # 云溪高新区管委会 organizes, not the 云溪高新区 inside its name
-            if not any(o is not agent and o.start <= agent.start and agent.end <= o.end for o in named):
-                ctx.fact(event, "organizer", agent, view, rule_id)
+        s = view.sentence
+        spans = [(s.start + found.start(1), s.start + found.end(1))]
+        pos = found.end()
+        while (more := more_organizers.match(s.text, pos)) is not None:  # ,B承办,C协办
+            spans.append((s.start + more.start(1), s.start + more.end(1)))
+            pos = more.end()
+        for a, b in spans:
+            named = [m for m in view.mentions if m.cls in AGENT_CLASSES and a <= m.start and m.end <= b]
+            for agent in named:  # 云溪高新区管委会 organizes, not the 云溪高新区 inside its name
+                if not any(o is not agent and o.start <= agent.start and agent.end <= o.end for o in named):
+                    ctx.fact(event, "organizer", agent, view, rule_id)
 
     def run(ctx: Context, view: SentenceView) -> None:
         s, text = view.sentence, ctx.text
@@ -70,8 +80,8 @@ def joint(words, spec):
                 ctx.fact(ev, "organizer", agent, view, rule_id)
         if not events and ctx.focus_event is not None:
             found = joint_re.search(s.text)
-            if found and event_again.search(s.text, clause_bounds(ctx, view, s.start + found.start())[0] - s.start,
-                                            found.start()):
+            if found and event_again.fullmatch(s.text, clause_bounds(ctx, view, s.start + found.start())[0] - s.start,
+                                               found.start()):
                 organizers(ctx, view, ctx.focus_event, found)
 
     return run
