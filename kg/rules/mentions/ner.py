@@ -121,7 +121,8 @@ def organizations(words, spec):
     class is typed by its last character where that says organisation (某某社, 某某局, 某某厂:
     ontology/lexicon/labelled_org_ends.tsv), else left to the rules that type it by context. Where a
     rule found a name of the same class with the same end, the labeller's left edge wins
-    when it reaches further over name words only (科技有限责任公司 → 远帆科技有限责任公司), and
+    when it reaches further over name words only (科技有限责任公司 → 远帆科技有限责任公司; a verb
+    inside, as in 某某小镇建设发展有限公司, but not first), and
     over no other agent's name (澜江高新区集结|青禾科技有限公司) but a company's, for its party
     branch (某某银行某支行党支部).
     """
@@ -158,8 +159,9 @@ def organizations(words, spec):
                         start <= m.start and m.end <= rule_start and m.cls in AGENT_CLASSES
                         and not (cls == ORGANIZATION and m.cls == ENTERPRISE)) for m in view.mentions) \
                         and not any(
-                        start <= t.start < rule_start and (t.word in triggers or not NAME_CHARACTER.match(t.word)
-                                                           and t.word not in "()") for t in view.tokens):
+                        start <= t.start < rule_start and (t.start == start and t.word in triggers
+                                                           or not NAME_CHARACTER.match(t.word) and t.word not in "()")
+                        for t in view.tokens):
                     ctx.add(start, end, cls, view, rule_id)
                 continue
             if not overlaps(view, start, end):

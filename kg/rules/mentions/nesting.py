@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from kg.model import Mention, ORGANIZATION, PERSON, PLACE, ZONE
+from kg.model import ENTERPRISE, Mention, ORGANIZATION, PERSON, PLACE, ZONE
 from kg.rules.context import Context
 from kg.rules.registry import DOCUMENT, rule
 from kg.rules.spans import outermost
@@ -32,9 +32,12 @@ def drop_nested(words, spec):
             keep.extend(ms if cls in (PERSON, ZONE) else outermost(ms))
         unique = {}
         organisations = {m.span for m in keep if m.cls == ORGANIZATION}
+        companies = [m.span for m in keep if m.cls == ENTERPRISE]
         for m in keep:
             if m.cls == PLACE and m.span in organisations:
                 continue  # 党群服务中心: one thing, named by both lists; the organisation stands
+            if m.cls == PLACE and any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in companies):
+                continue  # 某某基金小镇建设发展有限公司: a company named after a place; the company stands
             unique.setdefault((m.start, m.end, m.cls), m)
         ctx.replace_mentions(sorted(unique.values(), key=lambda m: (m.start, -m.end, m.cls)))
 
