@@ -7,7 +7,7 @@ such as 联盟 or 仪式上 refer to the alliance or event last named.
 from __future__ import annotations
 
 from kg.lexicon import zone_key
-from kg.model import ALLIANCE, EVENT, ORGANIZATION, ZONE
+from kg.model import ALLIANCE, EVENT, ORGANIZATION, ZONE, Mention
 from kg.rules.agents import alliance_here
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import DOCUMENT, rule
@@ -23,7 +23,7 @@ def principal_agent(words, spec):
 
     def run(ctx: Context) -> None:
         # a named zone, else a zone named only by reference (开发区), else a body or an alliance
-        tiers: list[dict[str, list]] = [{}, {}, {}]
+        tiers: list[list[Mention]] = [[], [], []]
         for m in ctx.mentions:
             if m.cls == ZONE:
                 tier = 1 if m.label in lex.generic_references else 0
@@ -32,9 +32,12 @@ def principal_agent(words, spec):
             else:
                 continue
             if m not in ctx.bylines:
-                tiers[tier].setdefault(zone_key(m.label, lex), []).append(m)
-        counts = next((t for t in tiers if t), None)
-        if counts:
+                tiers[tier].append(m)
+        named = next((t for t in tiers if t), None)
+        if named:
+            counts: dict[str, list] = {}
+            for m in named:
+                counts.setdefault(zone_key(m.label, lex), []).append(m)
             best = max(counts.values(), key=lambda ms: (len(ms), -ms[0].start))
             ctx.principal = max(best, key=lambda m: (len(m.label), -m.start))
 

@@ -78,7 +78,7 @@ def joint(words, spec):
                 continue
             for agent in jointly(ctx, view, ev):  # A与B联合举办X
                 ctx.fact(ev, "organizer", agent, view, rule_id)
-        if not events and ctx.focus_event is not None:
+        if not events and ctx.focus_event is not None and "由" in s.text:
             found = joint_re.search(s.text)
             if found and event_again.fullmatch(s.text, clause_bounds(ctx, view, s.start + found.start())[0] - s.start,
                                                found.start()):

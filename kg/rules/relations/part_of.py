@@ -45,6 +45,7 @@ def sub_event(words, spec):
     # 大会期间, 本次活动包括, 开工仪式前, 会上, 随后: at a clause's start, the event named before (or in focus)
     again = rf"(?:{alternation(lex.words('event_demonstratives.txt'))})?[{CJK}]{{0,8}}?(?:{alternation(lex.event_heads)})"
     at_clause_start = re.compile(rf"(?:{again})?(?:{cues})|{alternation(lex.words('event_references.txt'))}")
+    any_cue = re.compile(f"{cues}|{alternation(lex.words('event_references.txt'))}")  # most sentences hold none
 
     def host_at(ctx: Context, view: SentenceView, events: list[Mention]) -> tuple[Mention, int] | None:
         """(the host event, where what is inside it starts)."""
@@ -65,6 +66,8 @@ def sub_event(words, spec):
         return None
 
     def run(ctx: Context, view: SentenceView) -> None:
+        if not any_cue.search(view.sentence.text):
+            return
         events = view.of(EVENT)
         found = host_at(ctx, view, events)
         if found is None:

@@ -34,7 +34,7 @@ def motion_verbs(words, spec) -> re.Pattern:
     return re.compile(alternation(words.trigger(spec, "motion")))
 
 
-@rule("relation.visit", triggers={"motion"},
+@rule("relation.visit", naming=[GROUP], triggers={"motion"},
       requires=["lists", "mentions.Event", "mentions.TalentGroup", "mentions.Place", "mentions.Organization",
                 "mentions.DevelopmentZone", "mentions.Enterprise"],
       assigns=["mentions.Event", "visits", "focus_event", "facts.participant", "facts.location"])
@@ -46,7 +46,7 @@ def visit(words, spec):
 
     def run(ctx: Context, view: SentenceView) -> None:
         s = view.sentence
-        if view.of(EVENT) or not view.of(GROUP):
+        if view.of(EVENT):
             return
         for verb in motion.finditer(s.text):
             at, end = s.start + verb.start(), s.start + verb.end()
