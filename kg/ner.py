@@ -33,7 +33,9 @@ benchmarks/README.md; `benchmarks/bench_ner.py` runs it again.
 Speed: the exported encoder ignores its `length` input (its GRUs have no sequence
 lengths), so a padded row would read padding into the backward direction and change
 the tags. Pieces are therefore batched only with pieces of exactly the same length: this
-gives the same tags as one-by-one and nearly all the speed of padded batches.
+gives the same tags as one-by-one and nearly all the speed of padded batches. The CRF's
+decoder has no such limit: it runs over pieces of any length together (`viterbi`), which
+matters when one article's sentences, seldom of one length, are labelled in one call.
 """
 from __future__ import annotations
 
@@ -51,6 +53,8 @@ MAX_PIECE = 256
 SENTENCE_ENDS = "。！？；!?;\n"
 # Rows per encoder call: past about 32 rows of one length the calls get no faster.
 BATCH_ROWS = 32
+# Rows per decoder pass, of any lengths: bounds the back pointers kept (rows x length x tags).
+DECODE_ROWS = 64
 
 
 class Word(NamedTuple):
@@ -114,12 +118,17 @@ class Labeller:
         by_length = defaultdict(list)
         for piece in pieces:
             by_length[len(piece[2])].append(piece)
-        found: list[list[Word]] = [[] for _ in texts]
-        for length, group in by_length.items():
+        scored = []  # (piece, emissions): the encoder runs on pieces of one length at a time
+        for length, group in sorted(by_length.items()):
             for first in range(0, len(group), BATCH_ROWS):
                 batch = group[first:first + BATCH_ROWS]
-                for (n, start, piece), tags in zip(batch, self._tag_ids([p[2] for p in batch], length)):
-                    found[n].extend(self._words(piece, tags, start))
+                scored.extend(zip(batch, self._emissions([p[2] for p in batch], length)))
+        found: list[list[Word]] = [[] for _ in texts]
+        # the decoder runs on pieces of any length together, shortest first so that little is padded
+        for first in range(0, len(scored), DECODE_ROWS):
+            chunk = scored[first:first + DECODE_ROWS]
+            for ((n, start, piece), _), tags in zip(chunk, viterbi([e for _, e in chunk], self.transitions)):
+                found[n].extend(self._words(piece, tags, start))
         for words in found:
             words.sort()
         return found
@@ -128,12 +137,11 @@ class Labeller:
         """The names (PER, ORG, LOC) and time expressions (TIME) in every text."""
         return [entity_spans(words) for words in self.words(texts)]
 
-    def _tag_ids(self, pieces: list[str], length: int) -> np.ndarray:
-        """Best tag ids for pieces of one length, shape (pieces, length)."""
+    def _emissions(self, pieces: list[str], length: int) -> np.ndarray:
+        """The encoder's tag scores for pieces of one length, shape (pieces, length, tags)."""
         points = np.frombuffer("".join(pieces).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         ids = self.char_ids[points].reshape(len(pieces), length)
-        emissions = self.session.run(None, {"token_ids": ids, "length": np.full(len(pieces), length)})[0]
-        return viterbi(emissions, self.transitions)
+        return self.session.run(None, {"token_ids": ids, "length": np.full(len(pieces), length)})[0]
 
     def _words(self, piece: str, tags: np.ndarray, offset: int) -> list[Word]:
         # a word begins at every character whose tag does not continue the one before
@@ -144,21 +152,41 @@ class Labeller:
         return [Word(offset + s, offset + e, self.tag_names[tags[s]], piece[s:e]) for s, e in zip(starts, ends)]
 
 
-def viterbi(emissions: np.ndarray, transitions: np.ndarray) -> np.ndarray:
-    """Best tag paths through a linear-chain CRF, for rows of one length: (rows, length, tags) -> (rows, length)."""
-    rows, length, _ = emissions.shape
-    into = np.ascontiguousarray(transitions.T)  # [to, from]: the max runs over the last, contiguous axis
-    score = emissions[:, 0]
-    back = np.empty((length, rows, into.shape[0]), dtype=np.intp)
-    for t in range(1, length):
+def viterbi(emissions: list[np.ndarray], transitions: np.ndarray) -> list[np.ndarray]:
+    """Best tag paths for rows of different lengths, in one pass: each (length, tags) -> (length,).
+
+    The rows are padded to the longest; a row's path is read back from its own last step, and
+    the steps after it (padding) never reach the steps before, so each path is the one
+    found for that row alone. One pass over many short rows costs little more than
+    over one: the per-step work is numpy calls, not arithmetic.
+    """
+    lengths = np.array([e.shape[0] for e in emissions])
+    rows, longest, tags = len(emissions), int(lengths.max()), transitions.shape[0]
+    padded = np.zeros((rows, longest, tags), dtype=emissions[0].dtype)
+    for i, e in enumerate(emissions):
+        padded[i, :len(e)] = e
+    into = np.ascontiguousarray(transitions.T)  # [to, from]
+    score = padded[:, 0]
+    final = np.empty_like(score)  # each row's scores at its last step
+    last = lengths - 1
+    final[last == 0] = score[last == 0]
+    back = np.empty((longest, rows, tags), dtype=np.intp)
+    for t in range(1, longest):
         candidates = score[:, None, :] + into  # [row, to, from]
         back[t] = candidates.argmax(axis=2)
-        score = np.take_along_axis(candidates, back[t][:, :, None], axis=2)[:, :, 0] + emissions[:, t]
-    path = np.empty((rows, length), dtype=np.intp)
-    path[:, -1] = score.argmax(axis=1)
-    for t in range(length - 1, 0, -1):
-        path[:, t - 1] = back[t][np.arange(rows), path[:, t]]
-    return path
+        score = np.take_along_axis(candidates, back[t][:, :, None], axis=2)[:, :, 0] + padded[:, t]
+        ending = last == t
+        final[ending] = score[ending]
+    path = np.zeros((rows, longest), dtype=np.intp)
+    current = np.zeros(rows, dtype=np.intp)
+    for t in range(longest - 1, -1, -1):
+        starting = last == t
+        current[starting] = final[starting].argmax(axis=1)
+        path[:, t] = current
+        if t > 0:
+            active = np.flatnonzero(last >= t)
+            current[active] = back[t][active, current[active]]
+    return [path[i, :n] for i, n in enumerate(lengths)]
 
 
 def _table(path) -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@ import multiprocessing
 
 import pytest
 
-from kg.ner import KINDS, MAX_PIECE, Labeller, Span, Word, entity_spans, labeller
+from kg.ner import KINDS, MAX_PIECE, Labeller, Span, Word, entity_spans, labeller, viterbi
 
 SENTENCES = [
     "青禾科技董事长周明远在澜江市考察。",
@@ -92,3 +92,24 @@ def test_forked_workers_share_the_loaded_labeller():
 def test_word_and_span_are_plain_tuples():
     assert Word(0, 2, "n", "会议") == (0, 2, "n", "会议")
     assert Span(*Word(0, 3, "PER", "周明远")).kind == "PER"
+
+
+def test_viterbi_over_rows_of_different_lengths_finds_each_rows_best_path():
+    """Rows decoded together, padded to the longest, give the best path of each row alone (by brute force)."""
+    import itertools
+
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    tags = 4
+    transitions = rng.normal(size=(tags, tags)).astype(np.float32)
+    rows = [rng.normal(size=(n, tags)).astype(np.float32) for n in (3, 1, 4, 2, 4)]
+
+    def best(e):
+        def score(path):
+            return e[0, path[0]] + sum(transitions[a, b] + e[t + 1, b] for t, (a, b) in enumerate(zip(path, path[1:])))
+        return max(itertools.product(range(tags), repeat=len(e)), key=score)
+
+    together = viterbi(rows, transitions)
+    assert [tuple(p) for p in together] == [best(e) for e in rows]
+    assert [tuple(p) for p in together] == [tuple(viterbi([e], transitions)[0]) for e in rows]
