@@ -117,7 +117,7 @@ def joint_agents(ctx: Context, view: SentenceView, tok: Token, together: re.Patt
     text = ctx.text
     start = clause_bounds(ctx, view, tok.start)[0]
     by = max((t.start for i, t in view.tokens_among(BY) if start <= t.start < tok.start), default=-1)
-    adverb = together.search(text, start, tok.end) if by < 0 else None
+    adverb = together.search(text, max(start, tok.start - 8), tok.end) if by < 0 else None  # adverbs are short
     named = []
     if by >= 0 or (adverb is not None and adverb.end() == tok.end):
         agents = [m for m in view.of_classes(AGENT_CLASSES) if max(start, by) <= m.start and m.end <= tok.start
