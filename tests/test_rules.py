@@ -90,6 +90,8 @@ def test_disable_takes_a_name_or_a_group(order):
                                      ("zone", "enterprise", "organization", "alliance", "place")}
     assert off("relation.") == {r.name for r in order if r.name.startswith("relation.")}
     assert off("relation.participant") == {"relation.participant.group", "relation.participant.attends",
+                                           "relation.participant.signing", "relation.participant.invited",
+                                           "relation.participant.with", "relation.participant.at_event",
                                            "relation.participant.led_group"}
     assert not off("relation.participant") & {"relation.part_of.campaign"}  # a prefix ends at a dot
 

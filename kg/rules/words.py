@@ -37,14 +37,20 @@ class Words:
         self.boundaries = lex.boundaries
         self.zone_suffixes = lex.zone_suffixes
         self.prepositions = frozenset(lex.words("prepositions.txt"))
+        self.companions = frozenset(lex.words("companion_prepositions.txt"))  # 与A召开: A acts with the subject
+        self.administrative_suffixes = tuple(lex.words("administrative_suffixes.txt"))  # 某某区, 某某县
+        # the areas a name at a sentence's start may be prefixed with: 江苏澜江市|云溪区
+        self.place_prefix = re.compile(rf"(?:[{CJK}]{{1,6}}?(?:{alternation(self.administrative_suffixes)}))+")
         # one-character verbs and prepositions jieba may glue to an unknown name: 赴|澜江科技园
         self.leading_verbs = frozenset(w for w in self.triggers.get("motion", frozenset()) | self.prepositions
                                        if len(w) == 1)
         # Heads that name a kind of zone (高新区, 经开区); 园区 and 新区 are common nouns too.
         self.specific_zone_heads = frozenset(lex.zone_suffixes) - {"园区", "片区", "产业园区", "工业园区"}
-        # What may stand between an agent and its verb: 已建成, 先后组织, 共同举办.
+        # What may stand between an agent and its verb: 已建成, 先后组织, 共同举办 …
         adverb_characters = "".join(sorted(set("".join(lex.words("agent_adverbs.txt")))))
-        self.agent_verb_gap = re.compile(f"[{re.escape(adverb_characters)}]{{0,4}}")
+        adverbs = f"[{re.escape(adverb_characters)}]{{0,4}}"
+        # …or a place it acts at: 某联盟在某会展中心举行, 某区于某园区设立
+        self.agent_verb_gap = re.compile(rf"{adverbs}(?:[在于][^,;:。!?“”]{{1,24}}?)?{adverbs}")
         self.relative_date = re.compile(alternation(lex.words("relative_dates.txt")))
         self.role_tails = tuple(lex.role_tails)
         self.member_head_suffixes = tuple(sorted(lex.words("member_heads.txt")))

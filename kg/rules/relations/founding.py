@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 
 from kg.model import ALLIANCE, GROUP, ORGANIZATION, PERSON, PLACE, ZONE, Mention
-from kg.rules.agents import AGENT_REQUIRES, BEFORE_VERB, PRINCIPAL_AGENT, SENTENCE_SUBJECT, agent_for
+from kg.rules.agents import (
+    AGENT_REQUIRES, BEFORE_VERB, PRINCIPAL_AGENT, SENTENCE_SUBJECT, agent_for, joint_agents, joint_pattern,
+)
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import Gated, rule
 from kg.rules.spans import clause_bounds
@@ -45,10 +47,14 @@ def founded_subject(ctx: Context, view: SentenceView, tok: Token, gap: re.Patter
     return max(found, key=lambda m: m.end - m.start) if found else None
 
 
-def founding_rule(spec, verbs: frozenset[str], predicate: str, find_object, ids: dict[str, str]) -> Gated:
-    """The rule for one founding signal: each verb's object, and the agent acting on it."""
+def founding_rule(spec, verbs: frozenset[str], predicate: str, find_object, ids: dict[str, str],
+                  together: re.Pattern | None = None) -> Gated:
+    """The rule for one founding signal: each verb's object, and the agent acting on it (unless
+    agents act on it `together`: relation.established_by.joint)."""
     def run(ctx: Context, view: SentenceView) -> None:
         for _, tok in view.tokens_among(verbs):
+            if together is not None and joint_agents(ctx, view, tok, together):
+                continue
             target = find_object(ctx, view, tok)
             if target is None:
                 continue
@@ -77,13 +83,39 @@ def established(words: Words, spec):
 
     def find(ctx: Context, view: SentenceView, tok: Token) -> Mention | None:
         target = object_after(ctx, view, tok, FOUNDED)
-        if tok.word in launch:
-            subject = founded_subject(ctx, view, tok, gap)
-            if target is None or subject:
-                target = subject
+        if tok.word in launch and target is None:  # X宣布成立; X成立了Y founds Y
+            target = founded_subject(ctx, view, tok, gap)
         return target
 
-    return founding_rule(spec, verbs, "establishedBy", find, ESTABLISHED)
+    return founding_rule(spec, verbs, "establishedBy", find, ESTABLISHED, joint_pattern(words.lex, verbs))
+
+
+@rule("relation.established_by.joint", triggers={"establish"},
+      requires=["mentions.Place", *AGENT_REQUIRES], assigns=["facts.establishedBy"])
+def established_jointly(words: Words, spec):
+    """X由A和B联合牵头成立, A与B共同组建X: X is established by each of the agents acting together."""
+    rule_id = spec.name
+    verbs = words.trigger(spec, "establish")
+    together = joint_pattern(words.lex, verbs)
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        for _, tok in view.tokens_among(verbs):
+            agents = joint_agents(ctx, view, tok, together)
+            if not agents:
+                continue
+            target = object_after(ctx, view, tok, FOUNDED)
+            if target is None:  # X由A和B成立: the founded thing stands before 由
+                first = min(a.start for a in agents)
+                start = clause_bounds(ctx, view, tok.start)[0]
+                before = [m for m in view.of_classes(FOUNDED) if start <= m.start and m.end <= first
+                          and ctx.text[m.end:first] == "由"]
+                target = max(before, key=lambda m: m.end - m.start) if before else None
+            if target is not None:
+                for agent in agents:
+                    if not (agent.start <= target.start and target.end <= agent.end):
+                        ctx.fact(target, "establishedBy", agent, view, rule_id)
+
+    return Gated(run, verbs)
 
 
 DISPATCHED = {BEFORE_VERB: "relation.dispatched_by.verb.agent_before_verb",

@@ -1,12 +1,13 @@
-"""Where: the place of an event (赴X开展…, 在X举行), and where a place or body was set up (在X设立Y)."""
+"""Where: the place of an event (赴X开展…, 在X举行), where a place or body was set up (在X设立Y), and where
+companies settle (落户X)."""
 from __future__ import annotations
 
 import re
 
 from kg.lexicon import alternation
-from kg.model import EVENT, ORGANIZATION, PLACE, ZONE
+from kg.model import ENTERPRISE, EVENT, ORGANIZATION, PLACE, ZONE
 from kg.rules.context import Context, SentenceView
-from kg.rules.registry import rule
+from kg.rules.registry import Gated, rule
 from kg.rules.spans import clause_bounds
 
 AT = re.compile("在")
@@ -68,3 +69,30 @@ def built_in(words, spec):
                     ctx.fact(x, "location", place, view, rule_id)
 
     return run
+
+
+@rule("relation.location.settled", naming=[ENTERPRISE], triggers={"settle"},
+      requires=["mentions.Enterprise", "mentions.DevelopmentZone", "mentions.Place"], assigns=["facts.location"])
+def settled(words, spec):
+    """A、B等5家企业签约落户X, 入驻X的A: companies that settle in a zone or place are located there."""
+    rule_id = spec.name
+    settle = words.trigger(spec, "settle")
+    prepositions = words.prepositions
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        text = ctx.text
+        for _, tok in view.tokens_among(settle):
+            start, end = clause_bounds(ctx, view, tok.start)
+            at = tok.end + (text[tok.end] in "在于到" if tok.end < end else 0)
+            where = [m for m in view.of_classes((ZONE, PLACE)) if m.start == at]
+            if not where:
+                continue
+            place = max(where, key=lambda m: m.end)
+            companies = [m for m in view.of(ENTERPRISE) if start <= m.start and m.end <= tok.start
+                         and text[m.start - 1:m.start] not in prepositions]
+            if not companies and text.startswith("的", place.end):  # 落户X的A、B
+                companies = [m for m in view.of(ENTERPRISE) if place.end < m.start and m.end <= end]
+            for m in companies:
+                ctx.fact(m, "location", place, view, rule_id)
+
+    return Gated(run, settle)

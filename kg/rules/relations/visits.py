@@ -1,36 +1,64 @@
-"""A visit: a group goes somewhere (…人才赴某高新区参观) and the sentence names no event."""
+"""Visits: a group goes somewhere (…人才赴某高新区参观) and the sentence names no event; the bodies
+visited (赴A、B、C等重点企业走访) are where the sentence's event takes place."""
 from __future__ import annotations
 
-from kg.model import EVENT, GROUP, ORGANIZATION, PLACE, ZONE
+import re
+
+from kg.lexicon import alternation
+from kg.model import ENTERPRISE, EVENT, GROUP, ORGANIZATION, PLACE, ZONE, Mention
 from kg.rules.context import Context, SentenceView
-from kg.rules.registry import Gated, rule
+from kg.rules.registry import rule
 from kg.rules.spans import clause_bounds
 
+VISITED = (ENTERPRISE, ORGANIZATION, ZONE, PLACE)
 
-@rule("relation.visit", triggers={"motion"},
-      requires=["mentions.Event", "mentions.TalentGroup", "mentions.Place", "mentions.Organization",
-                "mentions.DevelopmentZone"],
+
+def reached(ctx: Context, view: SentenceView, verb_end: int) -> list[Mention]:
+    """The bodies and places a motion verb ending at `verb_end` reaches: the one named right after it,
+    and the other items of the list it starts (赴A、B、C等企业)."""
+    first = [m for m in view.of_classes(VISITED) if 0 <= m.start - verb_end <= 2]
+    if not first:
+        return []
+    first_item = min(first, key=lambda m: (m.start, -m.end))
+    for items in ctx.lists.get(view.sentence.index, ()):
+        if items[0][0] <= first_item.start < items[0][1] or items[0][0] == first_item.start:
+            spans = set(items)
+            named = [m for m in view.of_classes(VISITED)
+                     if any(m.start <= a < m.end and m.end == b for a, b in spans) or m.span in spans]
+            return [first_item] + [m for m in named if m is not first_item and m.end > first_item.end]
+    return [first_item]
+
+
+def motion_verbs(words, spec) -> re.Pattern:
+    """The motion verbs, found in a sentence's text: jieba glues 赴 to a name it does not know (赴澜江|精工)."""
+    return re.compile(alternation(words.trigger(spec, "motion")))
+
+
+@rule("relation.visit", naming=[GROUP], triggers={"motion"},
+      requires=["lists", "mentions.Event", "mentions.TalentGroup", "mentions.Place", "mentions.Organization",
+                "mentions.DevelopmentZone", "mentions.Enterprise"],
       assigns=["mentions.Event", "visits", "focus_event", "facts.participant", "facts.location"])
 def visit(words, spec):
-    """A group of the clause and a motion verb right before a place make a visit: an event with the group
-    as participant and the place as location; it becomes the event in focus."""
+    """A group of the clause and a motion verb right before a place (or a body) make a visit: an event with
+    the group as participant and the place as location; it becomes the event in focus."""
     rule_id = spec.name
-    motion = words.trigger(spec, "motion")
+    motion = motion_verbs(words, spec)
 
     def run(ctx: Context, view: SentenceView) -> None:
+        s = view.sentence
         if view.of(EVENT):
             return
-        for _, tok in view.tokens_among(motion):
+        for verb in motion.finditer(s.text):
+            at, end = s.start + verb.start(), s.start + verb.end()
             ms = view.mentions
-            places = [m for m in ms if m.cls in (PLACE, ORGANIZATION, ZONE) and m.start >= tok.end
-                      and m.start - tok.end <= 2]
-            clause = clause_bounds(ctx, view, tok.start)
-            subject_groups = [g for g in ms if g.cls == GROUP and g.end <= tok.start
+            places = reached(ctx, view, end)
+            clause = clause_bounds(ctx, view, at)
+            subject_groups = [g for g in ms if g.cls == GROUP and g.end <= at
                               and clause_bounds(ctx, view, g.start) == clause]
             if not places or not subject_groups:
                 continue
             place = places[0]
-            ev = ctx.add(tok.start, place.end, EVENT, view, rule_id, subclass="VisitEvent")
+            ev = ctx.add(at, place.end, EVENT, view, rule_id, subclass="VisitEvent")
             if ev is None:
                 return
             ctx.visits.add(ev)
@@ -39,4 +67,32 @@ def visit(words, spec):
             ctx.focus_event = ev
             return
 
-    return Gated(run, motion)
+    return run
+
+
+@rule("relation.location.visited", naming=[EVENT], triggers={"motion"},
+      requires=["lists", "visits", "mentions.Event", "mentions.Enterprise", "mentions.Organization",
+                "mentions.DevelopmentZone", "mentions.Place"],
+      assigns=["facts.location"])
+def visited(words, spec):
+    """The companies and bodies a motion verb reaches (赴A、B、C等重点企业走访) are where the event the
+    sentence names (the longest), or the visit it makes, takes place (a place right after the verb is
+    relation.location.event's)."""
+    rule_id = spec.name
+    motion = motion_verbs(words, spec)
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        s = view.sentence
+        events = view.of(EVENT)
+        named = [e for e in events if e not in ctx.visits]
+        for verb in motion.finditer(s.text):
+            places = reached(ctx, view, s.start + verb.end())
+            made = [e for e in events if e in ctx.visits and e.start == s.start + verb.start()]
+            host = made[0] if made else max(named, key=lambda e: e.end - e.start) if named else None
+            if host is None:
+                continue
+            for m in places[1:] if places and places[0].cls != ENTERPRISE else places:
+                if not (host.start <= m.start and m.end <= host.end):
+                    ctx.fact(host, "location", m, view, rule_id)
+
+    return run
