@@ -27,7 +27,7 @@ from kg.vocab import ontology_dir
 REQUIRED, OPTIONAL = True, False
 COLUMNS: dict[str, tuple[tuple[object, bool], ...]] = {
     "zone_suffixes.txt": (("text", OPTIONAL),),  # the short form: 经济技术开发区 → 经开区
-    "enterprise_suffixes.txt": ((("strong",), OPTIONAL),),
+    "enterprise_suffixes.txt": ((("legal", "strong"), OPTIONAL),),
     "event_heads.txt": (("class", OPTIONAL),),
     "job_titles.txt": ((("title", "organ"), REQUIRED),),
     "measure_words.txt": ((("unit", "qualifier-before", "qualifier-after"), REQUIRED),),
@@ -188,7 +188,13 @@ class Lexicon:
 
     @cached_property
     def strong_enterprise_suffixes(self) -> list[str]:
-        return by_length(w for w, kind in self.enterprise_suffixes.items() if kind == "strong")
+        """Words that make a company of any name they end: legal forms (有限公司) and 集团, 公司, 银行."""
+        return by_length(w for w, kind in self.enterprise_suffixes.items() if kind in ("legal", "strong"))
+
+    @cached_property
+    def legal_forms(self) -> list[str]:
+        """The legal forms a registered company's full name ends with (有限公司, 股份有限公司)."""
+        return by_length(w for w, kind in self.enterprise_suffixes.items() if kind == "legal")
 
     @cached_property
     def alliance_suffixes(self) -> list[str]:

@@ -29,6 +29,9 @@ def event_heads(words, spec):
     stops = (words.trigger(spec, "organize") | words.trigger(spec, "attend") | words.trigger(spec, "motion")
              | lex.boundaries)
     triggers, boundaries = words.all_triggers, words.boundaries
+    legal_forms = tuple(lex.legal_forms)
+    # 出席会议, 召开会议: a verb glued to the head makes a verb phrase; 签约仪式, 开工仪式 are names
+    verb_phrase_starts = words.trigger(spec, "organize") | words.trigger(spec, "attend")
 
     def extend_left(ctx: Context, view: SentenceView, head: int, group_ends: set[int]) -> int:
         tokens = view.tokens
@@ -56,7 +59,9 @@ def event_heads(words, spec):
                 noun_verb = (tok.tag == "v" and i > 0 and tokens[i - 1].tag in ("n", "nz", "j", "vn")
                              and tok.word not in triggers and tok.word not in boundaries
                              and tokens[i - 1].word not in triggers and tokens[i + 1].tag != "v")
-                if quoted_compound or noun_verb or tok.word in generic_modifiers or i >= purpose:
+                # 人才培养签约仪式, 招商引资推介会: a set phrase right before the noun says what it is for
+                set_phrase = i == head - 1 and tok.tag == "l"
+                if quoted_compound or noun_verb or set_phrase or tok.word in generic_modifiers or i >= purpose:
                     pass  # “青春建功”系列活动: kept in the name, generic only alone
                 elif tok.word in CLAUSE_BREAK or tok.word == "、" or tok.word in boundaries \
                         or (tok.word in stops and not (tok.word in ("启动", "揭牌") and tok.tag != "v")) \
@@ -66,6 +71,8 @@ def event_heads(words, spec):
                     break  # 组织青年人才“…”主题学习: the group takes part, it is not the name
             if tokens[head].end - tok.start > 40:
                 break
+            if not in_quote and ctx.text.endswith(legal_forms, max(0, start - 8), start):
+                break  # 与远帆科技有限公司|签约仪式: a company's full name is a party, not part of the name
             start = tok.start
         text = ctx.text
         if text[start] == "暨":  # the first half of a joint name was cut off: keep the second
@@ -89,7 +96,7 @@ def event_heads(words, spec):
                 continue  # 成立大会, then 大会: the longest head ending here decides
             seen_ends.add(end)
             head = view.ends.get(end)
-            if head is None or view.tokens[head].word[: -len(head_word)] in triggers:
+            if head is None or view.tokens[head].word[: -len(head_word)] in verb_phrase_starts:
                 continue  # 出席会议: a verb phrase, not an event name
             nxt = view.tokens[head + 1] if head + 1 < len(view.tokens) else None
             if nxt is not None and nxt.tag in ("n", "vn") and nxt.word not in boundaries:

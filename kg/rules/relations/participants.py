@@ -213,7 +213,8 @@ def invited(words, spec):
       assigns=["facts.participant"])
 def with_others(words, spec):
     """X与A、B等企业的负责人召开项目推进会: those an organiser holds the event with (after 与/同, before the
-    verb) take part in it, unless they organise it too (A与B联合举办)."""
+    verb) take part in it, unless they organise it too (A与B联合举办). With no verb, the event named
+    right after them is theirs: X与A新能源项目签约仪式在Y举行."""
     rule_id = spec.name
     partner = words.companions
     organize = words.trigger(spec, "organize")
@@ -230,10 +231,14 @@ def with_others(words, spec):
             end = found.start() if found else view.sentence.end
             verb = next((v for _, v in verbs if tok.end < v.start < end), None)
             held = [e for e in events if verb is not None and verb.end <= e.start and e.end <= end]
+            before = verb.start if held else 0
+            if not held:  # no verb before the event: the one named right after the partners
+                held = [e for e in events if tok.end < e.start and e.end <= (verb.start if verb else end)]
+                before = held[0].start if held else 0
             if not held:
                 continue
             event = held[0]
-            partners = [m for m in ms if m.cls in ATTENDING and tok.end <= m.start and m.end <= verb.start
+            partners = [m for m in ms if m.cls in ATTENDING and tok.end <= m.start and m.end <= before
                         and m not in ctx.bylines]
             organizers = organizers_of(ctx, event)
             for m in partners:
