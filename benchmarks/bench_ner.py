@@ -2,6 +2,7 @@
 
     python benchmarks/bench_ner.py [--labellers lac,jieba,thulac,jiagu,jiojio] [--pipeline]
                                    [--datasets ../shared/datasets] [--sentences 2000]
+    python benchmarks/bench_ner.py --articles 300     # kg's labeller per article, nothing scored
 
 Sets (read-only, see SOURCES.md beside them): People's Daily NER dev (`char TAG` lines,
 BIO; the first --sentences sentences) and CLUENER2020 dev (pretty-printed JSON records
@@ -20,6 +21,11 @@ CLUENER types count as name -> PER, address -> LOC, company / government / organ
   thulac  thulac (pip install thulac): np -> PER, ns -> LOC, ni -> ORG
   jiagu   jiagu.seg then jiagu.ner (pip install jiagu): BIO tags over its words
   jiojio  jiojio with POS (pip install jiojio): nr -> PER, ns -> LOC, nt -> ORG
+
+--articles N times kg's labeller (LAC) as `mention.ner.label` calls it, on N articles made
+up by benchmarks/bench_extract.py: each article's headline and body sentences in one call,
+and 16 articles' in one call (`Extractor.extract_many`); characters per second in CPU time
+of this process pinned to one core, best of 3 rounds.
 
 --pipeline scores the whole kg pipeline (one process, CPU time) as the project does: each sentence is built as
 an article of its own through kg.pipeline, and an entity counts when one of its labels
@@ -269,6 +275,32 @@ def run_pipeline(set_name: str, golds: list[Gold]) -> tuple[dict, float, int]:
     return score(want, got, list(classes)), sum(len(g.text) for g in golds) / seconds, failed
 
 
+# ---------------------------------------------------------------- speed per article
+
+def per_article_speed(articles: int, chunks=(1, 16), rounds: int = 3) -> dict[int, float]:
+    """kg's labeller over made-up articles' headline and body sentences, `chunk` articles per
+    call: characters per CPU second, best of `rounds`, by chunk."""
+    from bench_extract import sources
+
+    from kg.ner import labeller
+    from kg.pipeline import make_document
+
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    texts = [[s.text for s in make_document(source).sentences if s.kind in ("body", "headline")]
+             for source in sources(articles, seed=7)]
+    chars = sum(len(t) for article in texts for t in article)
+    tagger = labeller()
+    tagger.words(texts[0])
+    best = {chunk: float("inf") for chunk in chunks}
+    for _ in range(rounds):
+        for chunk in chunks:
+            start = time.process_time()
+            for first in range(0, len(texts), chunk):
+                tagger.words([t for article in texts[first:first + chunk] for t in article])
+            best[chunk] = min(best[chunk], time.process_time() - start)
+    return {chunk: chars / seconds for chunk, seconds in best.items()}
+
+
 # ---------------------------------------------------------------- report
 
 def table(rows: list[dict]) -> str:
@@ -288,8 +320,13 @@ def main(argv=None) -> None:
     parser.add_argument("--sentences", type=int, default=2000, help="People's Daily sentences (default 2000)")
     parser.add_argument("--labellers", default="lac,jieba", help=f"comma-separated, of {', '.join(LABELLERS)}")
     parser.add_argument("--pipeline", action="store_true", help="also score the whole kg pipeline")
+    parser.add_argument("--articles", type=int, help="time kg's labeller per article on N made-up articles")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # run one labeller here, print JSON
     args = parser.parse_args(argv)
+    if args.articles:
+        for chunk, speed in per_article_speed(args.articles).items():
+            print(f"lac, {chunk} article{'s' if chunk > 1 else ''} per call: {speed:,.0f} chars/s")
+        return
     sets = {"peoples_daily": peoples_daily(args.datasets, args.sentences), "cluener": cluener(args.datasets)}
     if args.one:
         print(json.dumps(run_labeller(args.one, sets)))

@@ -8,6 +8,7 @@ its evidence span and the name of the rule that made it (`kg:rule`).
 
     extractor = Extractor(disable=["relation.participant"])   # a rule, or a group by prefix
     doc = extractor(doc)                                       # doc.mentions, doc.facts
+    docs = extractor.extract_many(docs)                        # the same, the labeller batched over them
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from kg.model import Document
 from kg.rules import load_rules
 from kg.rules.context import ARTICLE_SUBJECT, Context
 from kg.rules.registry import (
-    DOCUMENT, EVERY_KIND, Gated, Rule, describe, load_order, needed_signals, select,
+    DOCUMENT, EVERY_KIND, Batched, Gated, Rule, describe, load_order, needed_signals, select,
 )
 from kg.rules.words import Words
 from kg.segment import Segmenter, default_segmenter
@@ -46,13 +47,24 @@ class Extractor:
         self.steps = _plan(self.rules, self.words)
 
     def __call__(self, doc: Document) -> Document:
-        ctx = Context(doc, self.words, self.segmenter)
+        return self.extract_many([doc])[0]
+
+    def extract_many(self, docs: list[Document]) -> list[Document]:
+        """Extract several articles together: each step runs over all of them before the next,
+        so a step that batches (`Batched`: the labeller) makes one call for all. Each article
+        comes out as it would alone; rules keep no state from one article to the next."""
+        contexts = [Context(doc, self.words, self.segmenter) for doc in docs]
         for step in self.steps:
-            step(ctx)
-        ctx.state_attributes()
-        doc.mentions = ctx.mentions
-        doc.facts = ctx.facts
-        return doc
+            if isinstance(step, Batched):
+                step.many(contexts)
+            else:
+                for ctx in contexts:
+                    step(ctx)
+        for doc, ctx in zip(docs, contexts):
+            ctx.state_attributes()
+            doc.mentions = ctx.mentions
+            doc.facts = ctx.facts
+        return docs
 
 
 def list_rules(disable: Iterable[str] = (), order: Path | None = None) -> str:
@@ -62,10 +74,10 @@ def list_rules(disable: Iterable[str] = (), order: Path | None = None) -> str:
     return describe(rules, select(rules, disable))
 
 
-def _plan(rules: list[Rule], words: Words) -> list[Callable[[Context], None]]:
+def _plan(rules: list[Rule], words: Words) -> list[Callable[[Context], None] | Batched]:
     """The steps that run `rules` in order: each document rule alone, consecutive sentence rules
     together in one pass over the sentences (each sentence through all of them in turn)."""
-    steps: list[Callable[[Context], None]] = []
+    steps: list[Callable[[Context], None] | Batched] = []
     batch: list[tuple[Rule, Callable | Gated]] = []
     for r in rules:
         component = r.make(words, r)

@@ -554,3 +554,22 @@ def test_extraction_makes_no_reference_cycles(extractor):
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_extract_many_gives_what_one_by_one_gives(extractor):
+    """Articles extracted together (the labeller batched over all of them) come out as each alone."""
+    from kg.pipeline import make_document
+
+    texts = ["澜江高新区举办人才工作座谈会\n6月18日,王小红、李建华等参加座谈会。\n",
+             "远澜生物科技股份有限公司总经理林思远说,公司将加大研发投入。\n",
+             "",
+             "北塘经开区成立新材料产业联盟\n近日,北塘经开区党工委书记王海峰为联盟揭牌,首批成员企业32家。\n",
+             "6月20日,周明远、陈思远等来到北塘经开区参观。\n"]
+    sources = [SourceText(f"t{n}", Path(f"t{n}.txt"), text, "utf-8", "text/plain") for n, text in enumerate(texts)]
+    together = extractor.extract_many([make_document(s, PUBLISHED) for s in sources])
+    alone = [extractor(make_document(s, PUBLISHED)) for s in sources]
+    assert [d.mentions for d in together] == [d.mentions for d in alone]
+    assert [d.facts for d in together] == [d.facts for d in alone]
+    # names only the labeller finds (no title before them), in the first and the last article
+    assert {"王小红", "李建华"} <= {m.label for m in together[0].mentions}
+    assert {"周明远", "陈思远"} <= {m.label for m in together[4].mentions}

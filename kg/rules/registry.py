@@ -69,6 +69,18 @@ class Gated(NamedTuple):
     words: frozenset[str]
 
 
+
+class Batched(NamedTuple):
+    """A document rule's component that can also run over several articles in one call.
+
+    A factory returns one when its work costs less in one batch than article by article
+    (the sequence labeller): `Extractor.extract_many` hands it all its articles at once.
+    """
+
+    run: Callable  # run(ctx), one article
+    many: Callable  # many(ctxs), several articles, each as `run` would leave it
+
+
 def rule(name: str, *, scope: str = SENTENCE, kinds: Iterable[str] = BODY, triggers: Iterable[str] = (),
          requires: Iterable[str] = (), assigns: Iterable[str] = (), ids: Iterable[str] | None = None,
          naming: Iterable[str] = ()):
