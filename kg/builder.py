@@ -539,7 +539,8 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
             shared.add(output.shared)
         report.phases["articles"] = time.monotonic() - articles_started
         with report.timed("entities"):
-            entity_spool.write(entity_text(table))
+            for text in entity_texts(table):
+                entity_spool.write(text)
             report.entities += len(table)
             del table
             entity_spool.seek(0)
@@ -547,6 +548,7 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
         shared.add(entities)
         with report.timed("turtle"):
             report.triples += shared.write_turtle(turtle)
+        shared = None  # its digests, hundreds of megabytes on a large corpus, are done with
         quads += report.triples + 2 * entities.count(b"\n")  # the merge, the entities' graph
         with report.timed("store"):
             writer.replace_entities(entities)
@@ -579,9 +581,18 @@ def split_scoped(article_id: str, mentions: list) -> tuple[list, list]:
 
 def entity_text(table) -> bytes:
     """The entities of `table` as N-Triples of the entities' graph."""
+    return b"".join(entity_texts(table))
+
+
+def entity_texts(table, per_piece: int = 10_000) -> Iterator[bytes]:
+    """`entity_text` in pieces of `per_piece` entities (a corpus has hundreds of thousands)."""
+    import itertools
+
     from kg.rdf import entity_ntriples
 
-    return "".join(entity_ntriples(table.entity(key)) for key in table.keys()).encode("utf-8")
+    keys = iter(table.keys())
+    while batch := list(itertools.islice(keys, per_piece)):
+        yield "".join(entity_ntriples(table.entity(key)) for key in batch).encode("utf-8")
 
 
 class SharedTriples:
@@ -600,8 +611,10 @@ class SharedTriples:
         self.seen: set[bytes] = set()
 
     def add(self, ntriples: bytes) -> None:
+        import io
+
         seen, write = self.seen, self.spool.write
-        for line in ntriples.splitlines(keepends=True):
+        for line in io.BytesIO(ntriples):  # one line at a time: no list of them all
             digest = hashlib.blake2b(line, digest_size=16).digest()
             if digest not in seen:
                 seen.add(digest)

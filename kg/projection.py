@@ -274,6 +274,8 @@ WHOLE_PAGE_TRIPLES = 200_000
 OVERVIEW_ASSERTIONS = 20_000
 OVERVIEW_ASSERTIONS_PER_NODE = 20
 OVERVIEW_ASSERTIONS_PER_TRIPLE = 3
+#: Assertions looked at per node, as a multiple of those it may keep.
+OVERVIEW_SCAN_FACTOR = 10
 
 
 def page_graph(store_path, limit: int, triples: int) -> Graph:
@@ -326,18 +328,21 @@ def overview_triples(store, nodes: list) -> list:
             if q.predicate == _OX_MENTIONED_IN:
                 articles.add(q.object)
         per_triple: dict = defaultdict(int)
-        kept = 0
+        kept = examined = 0
         for q in store.quads_for_pattern(None, _OX_SUBJECT, node, default):
-            if kept >= per_node:
+            # a node named in thousands of articles states the same few triples again and again:
+            # look at a bounded number of its assertions, not at all of them
+            if kept >= per_node or examined >= per_node * OVERVIEW_SCAN_FACTOR:
                 break
-            obj = next(iter(store.quads_for_pattern(q.subject, _OX_OBJECT, None, default)), None)
-            if obj is None or (obj.object.value.startswith(_RESOURCE) and obj.object not in shown):
+            examined += 1
+            obj = _first_object(store, q.subject, _OX_OBJECT)
+            if obj is None or (obj.value.startswith(_RESOURCE) and obj not in shown):
                 continue  # evidence of an edge the overview does not draw
-            assertion = [t.triple for t in store.quads_for_pattern(q.subject, None, None, default)]
-            stated = tuple(t.object for t in assertion if t.predicate in (_OX_PREDICATE, _OX_OBJECT))
+            stated = (_first_object(store, q.subject, _OX_PREDICATE), obj)
             per_triple[stated] += 1
             if per_triple[stated] > OVERVIEW_ASSERTIONS_PER_TRIPLE:
                 continue
+            assertion = [t.triple for t in store.quads_for_pattern(q.subject, None, None, default)]
             kept += 1
             out.extend(assertion)
             sentences.update(t.object for t in assertion if t.predicate == _OX_SENTENCE)
@@ -348,6 +353,12 @@ def overview_triples(store, nodes: list) -> list:
         out.extend(q.triple for q in store.quads_for_pattern(article, None, None, default)
                    if q.predicate in (_OX_LABEL, _OX_HEADLINE))
     return out
+
+
+def _first_object(store, subject, predicate):
+    """The object of one triple `subject predicate ?o` of the default graph, or None."""
+    quad = next(iter(store.quads_for_pattern(subject, predicate, None, ox.DefaultGraph())), None)
+    return None if quad is None else quad.object
 
 
 _RESOURCE = str(RESOURCE)

@@ -373,7 +373,7 @@ class Resolver:
         return out
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tally:
     labels: Counter = field(default_factory=Counter)
     named: Counter = field(default_factory=Counter)  # labels that are not reference words

@@ -243,8 +243,13 @@ class StoreWriter:
         """
         name = str(_article_graph(article_id)).encode("utf-8")
         # Oxigraph's Turtle writer escapes line breaks in literals: " .\n" ends a statement
-        for piece in [*_pieces(turtle, b" .\n", self.BATCH_BYTES // 2), *_pieces(ntriples, b"\n", self.BATCH_BYTES // 2)]:
-            self._parts += [name, b" {\n", piece, b"}\n{\n", piece, b"}\n"]
+        self._queue(name, [*_pieces(turtle, b" .\n", self.BATCH_BYTES // 2),
+                           *_pieces(ntriples, b"\n", self.BATCH_BYTES // 2)])
+
+    def _queue(self, graph_name: bytes, pieces: list[bytes]) -> None:
+        """Queue each piece for the named graph and the merge; a full batch starts loading."""
+        for piece in pieces:
+            self._parts += [graph_name, b" {\n", piece, b"}\n{\n", piece, b"}\n"]
             self._size += 2 * len(piece)
             if self._size >= self.BATCH_BYTES:
                 self._load_batch()
@@ -268,7 +273,8 @@ class StoreWriter:
     def replace_entities(self, ntriples: bytes) -> None:
         """Make the entities' graph (and its share of the merge) hold exactly `ntriples`."""
         if self.fresh:  # nothing to compare with: load it in bulk with the last articles
-            self._parts += [str(ENTITIES_GRAPH).encode("utf-8"), b" {\n", ntriples, b"}\n{\n", ntriples, b"}\n"]
+            # in batches like the articles: one bulk load sorts in memory several times its input
+            self._queue(str(ENTITIES_GRAPH).encode("utf-8"), _pieces(ntriples, b"\n", self.BATCH_BYTES // 2))
             self._load_batch()
             return
         self._load_batch()

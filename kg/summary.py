@@ -153,28 +153,49 @@ def co_mention_pairs(store: ox.Store) -> list[tuple[int, ox.NamedNode, ox.NamedN
 
     Ranked by articles, then by the two labels and IRIs, so that pages of the list are stable.
     Articles naming more than MAX_PAIRED_PER_ARTICLE organisations pair none of them.
+    Pairs are counted as integer codes in numpy arrays: ten thousand articles make
+    millions of pairs, which as Python tuples in a Counter would take most of a gigabyte.
     """
-    import heapq
-    from collections import Counter, defaultdict
+    import numpy as np
 
-    iris: dict[str, str] = {}  # each agent's IRI once, however many rows name it
-    named: dict[str, list[str]] = defaultdict(list)
+    agent_ids: dict[str, int] = {}
+    article_ids: dict[str, int] = {}
+    agent_of, article_of = [], []
     for row in _rows(store, AGENT_ARTICLES):
-        x = row["x"].value
-        named[row["article"].value].append(iris.setdefault(x, x))
-    pairs: Counter = Counter()
-    for agents in named.values():
-        if len(agents) > MAX_PAIRED_PER_ARTICLE:
-            continue
-        agents.sort()
-        for i, x in enumerate(agents):
-            for y in agents[i + 1:]:
-                pairs[x, y] += 1
-    del named
+        agent_of.append(agent_ids.setdefault(row["x"].value, len(agent_ids)))
+        article_of.append(article_ids.setdefault(row["article"].value, len(article_ids)))
+    if not agent_of:
+        return []
+    iris = sorted(agent_ids, key=agent_ids.__getitem__)
+    # number the agents in the order of their IRIs, so that x < y within a pair as strings too
+    by_iri = np.empty(len(iris), dtype=np.int64)
+    by_iri[np.array(sorted(range(len(iris)), key=iris.__getitem__), dtype=np.int64)] = np.arange(len(iris))
+    agents = by_iri[np.array(agent_of, dtype=np.int64)]
+    articles = np.array(article_of, dtype=np.int64)
+    del agent_of, article_of, article_ids
+    order = np.lexsort((agents, articles))
+    agents, articles = agents[order], articles[order]
+    starts = np.flatnonzero(np.r_[True, articles[1:] != articles[:-1]])
+    ends = np.r_[starts[1:], len(articles)]
+    n = len(iris)
+    codes = []
+    for start, end in zip(starts.tolist(), ends.tolist()):
+        if 2 <= end - start <= MAX_PAIRED_PER_ARTICLE:
+            first, second = np.triu_indices(end - start, 1)
+            named = agents[start:end]
+            codes.append(named[first] * n + named[second])
+    if not codes:
+        return []
+    pairs, counts = np.unique(np.concatenate(codes), return_counts=True)
+    del codes
+    xs, ys = pairs // n, pairs % n
+    iri_of_rank = sorted(iris)
     labels = {row["x"].value: _value(row["label"]) for row in _rows(store, AGENT_LABELS)}
-    ranked = heapq.nsmallest(MAX_PAIRS, pairs.items(), key=lambda item: (
-        -item[1], labels.get(item[0][0], ""), labels.get(item[0][1], ""), item[0][0], item[0][1]))
-    return [(n, ox.NamedNode(x), ox.NamedNode(y)) for (x, y), n in ranked]
+    label_rank = {label: i for i, label in enumerate(sorted({labels.get(iri, "") for iri in iri_of_rank}))}
+    rank_of_label = np.array([label_rank[labels.get(iri, "")] for iri in iri_of_rank], dtype=np.int64)
+    ranked = np.lexsort((ys, xs, rank_of_label[ys], rank_of_label[xs], -counts))[:MAX_PAIRS]
+    return [(int(counts[i]), ox.NamedNode(iri_of_rank[xs[i]]), ox.NamedNode(iri_of_rank[ys[i]]))
+            for i in ranked.tolist()]
 
 
 def add_summary(store: ox.Store) -> None:

@@ -101,3 +101,40 @@ def test_a_new_article_changes_the_summary():
     after = answer(sample_store(more), FROM_SUMMARY["classes"] % SUMMARY_GRAPH.value)
     enterprise = PREFIX_MAP["kg"] + "Enterprise"
     assert int(dict(after)[enterprise]) == int(dict(before)[enterprise]) + 1
+
+
+def test_co_mention_pairs_are_the_most_shared_pairs_ties_by_label_then_iri(monkeypatch):
+    """The counted pairs equal a plain count over the articles, in the documented order."""
+    import random
+    from collections import Counter
+
+    from kg import summary
+
+    monkeypatch.setattr(summary, "MAX_PAIRS", 15)
+    monkeypatch.setattr(summary, "MAX_PAIRED_PER_ARTICLE", 5)
+    rng = random.Random(3)
+    # few labels for many agents, so that ties on the count and on the labels are common
+    agents = [(f"http://example.org/agent/{i:02d}", f"名{rng.randrange(4)}") for i in range(12)]
+    articles = {f"http://example.org/article/{a}": rng.sample(agents, rng.randrange(0, 8)) for a in range(40)}
+    store = ox.Store()
+    mentioned_in, label = (ox.NamedNode(str(PREFIX_MAP["kg"]) + "mentionedIn"),
+                           ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"))
+    enterprise = ox.NamedNode(str(PREFIX_MAP["kg"]) + "Enterprise")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    for iri, name in agents:
+        store.add(ox.Quad(ox.NamedNode(iri), rdf_type, enterprise))
+        store.add(ox.Quad(ox.NamedNode(iri), label, ox.Literal(name, language="zh")))
+    for article, named in articles.items():
+        for iri, _name in named:
+            store.add(ox.Quad(ox.NamedNode(iri), mentioned_in, ox.NamedNode(article)))
+
+    labels = dict(agents)
+    counted: Counter = Counter()
+    for named in articles.values():
+        if len(named) <= 5:
+            iris = sorted(iri for iri, _ in named)
+            counted.update((x, y) for i, x in enumerate(iris) for y in iris[i + 1:])
+    expected = sorted(counted.items(), key=lambda item: (-item[1], labels[item[0][0]], labels[item[0][1]], *item[0]))
+    got = [(n, x.value, y.value) for n, x, y in summary.co_mention_pairs(store)]
+    assert got == [(n, x, y) for (x, y), n in expected[:15]]
+    assert len({n for n, _x, _y in got}) < len(got)  # the sample does have ties to break
