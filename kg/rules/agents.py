@@ -37,9 +37,11 @@ def subject_of(ctx: Context, view: SentenceView, before: int) -> Mention | None:
     """The agent a clause names before `before`, standing at a clause start."""
     text, s = ctx.text, view.sentence
     relative_date = ctx.words.relative_date
+    # in what someone says (A说,联盟将组织…) the subject is the one named in it, not the speaker's body
+    said = max((m.end() for m in ctx.words.reported_speech.finditer(text, s.start, before)), default=s.start)
     candidates = []
     for m in view.mentions:
-        if m.start >= before or m in ctx.bylines or not (m.cls in SUBJECT_CLASSES or governs(ctx, m)):
+        if m.start >= before or m.start < said or m in ctx.bylines or not (m.cls in SUBJECT_CLASSES or governs(ctx, m)):
             continue
         prev = text[s.start:m.start].rstrip()
         at_clause_start = (not prev or prev[-1] in ",;:。" or relative_date.fullmatch(prev) is not None

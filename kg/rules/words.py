@@ -96,6 +96,11 @@ class Words:
         return [t for t, k in self.lex.job_titles.items() if k == "title"]
 
     @cached_property
+    def reported_speech(self) -> re.Pattern:
+        """A verb of saying and the comma or colon after it: what follows is what was said (A说,联盟将…)."""
+        return re.compile(rf"(?:{alternation(self.lex.words('speech_verbs.txt'))})[,:]")
+
+    @cached_property
     def industry_list_head(self) -> re.Pattern:
         """What follows a list of industries: 等主导产业, 两大产业, 等领域, 等多个领域."""
         return re.compile(rf"等?(?:(?:多|{NUMBER})[个大])?(?:{alternation(self.industry_modifiers)})?"

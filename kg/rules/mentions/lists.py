@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from kg.lexicon import alternation
 from kg.model import ALLIANCE, ENTERPRISE, INDUSTRY, ORGANIZATION, PERSON, ZONE
 from kg.normalize import clean_label
 from kg.rules.context import Context, SentenceView
@@ -110,6 +111,7 @@ def list_names(words, spec):
     lists = ListsOfNames(words)
     weak_suffixes = tuple(words.lex.enterprise_suffixes)
     industry_head = words.industry_list_head
+    sectors = frozenset(words.lex.words("sector_words.txt"))
 
     def run(ctx: Context, view: SentenceView) -> None:
         for items, labels, after in lists.of(ctx, view):
@@ -125,6 +127,8 @@ def list_names(words, spec):
             for (a, b), label in zip(items, labels):
                 if not (2 <= len(label) <= 20) or any(a < pe and ps < b for ps, pe in people):
                     continue  # 某公司总经理张三、…: a list of people, not of companies
+                if label in sectors:
+                    continue  # 工业、服务业企业: sectors, not companies
                 cls = lists.class_by_suffix(label)
                 if cls is None and ((head and head.group(2) in ("企业", "公司")) or all_trade):
                     cls = ENTERPRISE
@@ -143,9 +147,17 @@ def list_industries(words, spec):
     industry_head = words.industry_list_head
     # the last item joined by a conjunction, before the head: 和高端新材料|等多个领域
     joined_last = re.compile(rf"(?:和|及|与|以及)([{CJK}]{{2,8}}?)(?={industry_head.pattern})")
+    # the rest of a last item that the cut for company names took for a verb: 高端装备|制造等领域
+    rest_of_last = re.compile(rf"(?:{alternation(words.lex.words('industry_tails.txt'))})(?={industry_head.pattern})")
 
     def run(ctx: Context, view: SentenceView) -> None:
         for items, labels, after in lists.of(ctx, view):
+            rest = None if industry_head.match(after) else rest_of_last.match(after)
+            if rest and not joined_last.match(after):
+                a, b = items[-1]
+                items = items[:-1] + [(a, b + rest.end())]
+                labels = labels[:-1] + [labels[-1] + rest.group()]
+                after = after[rest.end():]
             last = joined_last.match(after)  # …、科创载体和高端新材料等多个领域
             if last:
                 end = items[-1][1]

@@ -6,6 +6,7 @@ import re
 from kg.lexicon import alternation
 from kg.model import AGENT_CLASSES, ALLIANCE, ENTERPRISE, EVENT, GROUP, ORGANIZATION, PERSON, ZONE, Mention
 from kg.rules.context import Context, SentenceView
+from kg.rules.discourse import FOCUS_BEFORE
 from kg.rules.registry import Gated, rule
 from kg.rules.spans import clause_bounds
 
@@ -134,14 +135,30 @@ def attends(words, spec):
         ms = view.mentions
         for _, tok in found:
             verb_attends = tok.word in attend
-            if tok.word in speech and not refers:
-                continue
+            event = focus
+            if tok.word in speech:
+                if not refers:
+                    continue
+                event = spoken_at(ctx, view, focus, named, tok.start)
+                if event is None:
+                    continue
             start = clause_bounds(ctx, view, tok.start)[0]
-            people = attending(ms, focus, start, tok.start, verb_attends)
+            people = attending(ms, event, start, tok.start, verb_attends)
             if verb_attends:  # 书记A,市领导B、C,某办工作人员参加会议: everyone listed before the verb
                 people += listed_before(ctx, view, start)
             for m in people:
-                ctx.fact(focus, "participant", m, view, rule_id)
+                ctx.fact(event, "participant", m, view, rule_id)
+
+    def spoken_at(ctx: Context, view: SentenceView, focus: Mention, named: list[Mention], verb: int):
+        """The event a speaker speaks at: one named before the verb of saying; an event named only
+        after it is what the speaker talks about (A说,联盟将每年组织招聘活动), so then the event
+        referred to before the verb (会上A表示…), if any."""
+        before = [e for e in named if e.end <= verb]
+        if before or not named:
+            return focus
+        if event_references.search(ctx.text, view.sentence.start, verb):
+            return view.memo.get(FOCUS_BEFORE)  # the event in focus before this sentence named its own
+        return None
 
     return Gated(run, verbs)
 
@@ -261,7 +278,8 @@ def at_event(words, spec):
     def run(ctx: Context, view: SentenceView) -> None:
         s, text = view.sentence, ctx.text
         opened = references.match(text, s.start)
-        event = ctx.focus_event
+        # 会上 refers to the event in focus before the sentence, not to one the sentence goes on to name
+        event = view.memo[FOCUS_BEFORE] if FOCUS_BEFORE in view.memo else ctx.focus_event
         if opened is None or event is None:
             return
         start = opened.end()
