@@ -82,16 +82,46 @@ def process_article(item: ArticleInput, publication_date: date | None = None,
         return ArticleOutput(item.article_id, error=f"{type(exc).__name__}: {reason}"[:500])
 
 
+def process_articles(items: list[ArticleInput], publication_date: date | None = None,
+                     disable: tuple[str, ...] = ()) -> list[ArticleOutput]:
+    """`process_article` for several articles at once, their extraction together
+    (`Extractor.extract_many`: the labeller makes one call for all of them, its batches
+    fuller). The outputs are those of one article at a time; should the joint extraction
+    fail, each article is done alone, so that only the one at fault fails."""
+    try:
+        docs = [_document(item, publication_date) for item in items]
+        extractor, _ = tools(disable)
+        docs = extractor.extract_many(docs)
+    except Exception:  # an unreadable article, or a rule failing on one: find which, one by one
+        return [process_article(item, publication_date, disable) for item in items]
+    outputs = []
+    for item, doc in zip(items, docs):
+        try:
+            outputs.append(_output(doc, disable))
+        except Exception:
+            outputs.append(process_article(item, publication_date, disable))
+    return outputs
+
+
 def _process(item: ArticleInput, publication_date: date | None, disable: tuple[str, ...]) -> ArticleOutput:
+    extractor, _ = tools(disable)
+    return _output(extractor(_document(item, publication_date)), disable)
+
+
+def _document(item: ArticleInput, publication_date: date | None):
     from dataclasses import replace
 
     from kg.pipeline import make_document
+
+    source = item.source if item.source is not None else read_source(item.path)
+    return make_document(replace(source, article_id=item.article_id), publication_date)
+
+
+def _output(doc, disable: tuple[str, ...]) -> ArticleOutput:
+    """An extracted article's keys, record and serialized graph."""
     from kg.rdf import article_record
 
-    extractor, resolver = tools(disable)
-    source = item.source if item.source is not None else read_source(item.path)
-    source = replace(source, article_id=item.article_id)
-    doc = extractor(make_document(source, publication_date))
+    _, resolver = tools(disable)
     keys = resolver.article_keys(doc)
     record = article_record(doc, resolver.mention_keys(doc, keys), resolver.article_statements(doc, keys))
     return output_of(record)

@@ -309,3 +309,28 @@ def test_a_graph_bigger_than_the_overview_limit_is_shown_by_its_most_named_entit
     assert any(n["ev"] for n in nodes)
     assert all(0 <= row[0] < len(data["sentences"]) for n in nodes for row in n["ev"])
     assert nx.read_graphml(out / "graph.graphml").number_of_nodes() == 12
+
+
+@pytest.mark.parametrize("with_bad", [False, True], ids=["all readable", "one unreadable"])
+def test_articles_extracted_together_come_out_as_each_alone(tmp_path, with_bad):
+    """A worker's chunk of articles is extracted together (the labeller batched over them);
+    each output is the one the article gives alone, and a bad article fails alone."""
+    from kg.articles import ArticleInput, process_article, process_articles
+
+    texts = ["青川经开区召开人才工作会议\n3月8日,青川经开区召开人才工作会议,区党工委书记张国栋出席。\n",
+             "远澜科技有限公司加入产业联盟\n远澜科技有限公司加入青川经开区智能制造产业联盟。\n",
+             "云溪高新区举办招聘会\n5月20日,云溪高新区举办高校毕业生专场招聘会,32家企业参加。\n"]
+    paths = []
+    for i, text in enumerate(texts):
+        paths.append(tmp_path / f"a{i}.txt")
+        paths[-1].write_text(text, encoding="utf-8")
+    if with_bad:
+        paths.insert(1, tmp_path / "bad.txt")
+        paths[1].write_bytes(b"\x00\x01\x02binary\xff")
+    items = [ArticleInput(f"a{i}", path) for i, path in enumerate(paths)]
+    together = process_articles(items)
+    alone = [process_article(item) for item in items]
+    assert [o.error is None for o in together] == [p.name != "bad.txt" for p in paths]
+    assert [(o.article_id, o.own, o.shared, o.error) for o in together] == \
+        [(o.article_id, o.own, o.shared, o.error) for o in alone]
+    assert all(o.quad_count > 0 for o in together if o.error is None)
