@@ -95,9 +95,11 @@ def process_articles(items: list[ArticleInput], publication_date: date | None = 
     except Exception:  # an unreadable article, or a rule failing on one: find which, one by one
         return [process_article(item, publication_date, disable) for item in items]
     outputs = []
-    for item, doc in zip(items, docs):
+    for k, item in enumerate(items):
         try:
-            outputs.append(_output(doc, disable))
+            record = _record(docs[k], disable)
+            docs[k] = None  # what extraction made is let go before the graph is written out
+            outputs.append(output_of(record))
         except Exception:
             outputs.append(process_article(item, publication_date, disable))
     return outputs
@@ -105,7 +107,8 @@ def process_articles(items: list[ArticleInput], publication_date: date | None = 
 
 def _process(item: ArticleInput, publication_date: date | None, disable: tuple[str, ...]) -> ArticleOutput:
     extractor, _ = tools(disable)
-    return _output(extractor(_document(item, publication_date)), disable)
+    # the document is let go once its record is made: on a huge article, that is most of the memory
+    return output_of(_record(extractor(_document(item, publication_date)), disable))
 
 
 def _document(item: ArticleInput, publication_date: date | None):
@@ -117,14 +120,13 @@ def _document(item: ArticleInput, publication_date: date | None):
     return make_document(replace(source, article_id=item.article_id), publication_date)
 
 
-def _output(doc, disable: tuple[str, ...]) -> ArticleOutput:
-    """An extracted article's keys, record and serialized graph."""
+def _record(doc, disable: tuple[str, ...]) -> ArticleRecord:
+    """An extracted article's record: its entities' keys and its statements."""
     from kg.rdf import article_record
 
     _, resolver = tools(disable)
     keys = resolver.article_keys(doc)
-    record = article_record(doc, resolver.mention_keys(doc, keys), resolver.article_statements(doc, keys))
-    return output_of(record)
+    return article_record(doc, resolver.mention_keys(doc, keys), resolver.article_statements(doc, keys))
 
 
 #: Pieces of N-Triples turned into Turtle at a time (so that a huge article is never held

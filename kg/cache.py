@@ -56,9 +56,20 @@ def entry_key(article_id: str, source_name: str, data_hash: str, publication_dat
 
 
 def encode_entry(output: ArticleOutput) -> bytes:
-    payload = pickle.dumps((output.record, output.own, output.shared, output.quad_count, output.own_count),
-                           protocol=pickle.HIGHEST_PROTOCOL)
-    return FORMAT + zlib.compress(payload, 1)
+    """The entry of `output`: pickled straight into the compressor, so that a huge article's
+    entry never exists uncompressed beside the output itself."""
+    compressor = zlib.compressobj(1)
+    parts = [FORMAT]
+
+    class Sink:
+        def write(self, data) -> int:
+            parts.append(compressor.compress(data))
+            return len(data)
+
+    pickle.dump((output.record, output.own, output.shared, output.quad_count, output.own_count),
+                Sink(), protocol=pickle.HIGHEST_PROTOCOL)
+    parts.append(compressor.flush())
+    return b"".join(parts)
 
 
 def decode_entry(data: bytes) -> ArticleOutput | None:

