@@ -286,6 +286,8 @@ class Resolver:
             return False
         if cls == EVENT:  # 人才工作座谈会 in the headline, 某高新区人才工作座谈会 in the text
             return full.endswith(short) and len(short) >= 5
+        if cls == ALLIANCE and gapped(short, full):
+            return True
         if cls in (ORGANIZATION, PLACE, ALLIANCE, INDUSTRY):
             return full.endswith(short) and len(short) >= 3 or (cls == INDUSTRY and full.startswith(short))
         core = self._cores.get(full)
@@ -384,6 +386,16 @@ class _Tally:
     classes: Counter = field(default_factory=Counter)
     subclasses: Counter = field(default_factory=Counter)
     spellings: set = field(default_factory=set)
+
+
+def gapped(short: str, full: str, head: int = 2, tail: int = 4) -> bool:
+    """Whether `short` is `full` with a middle part left out, keeping at least `head`
+    characters of its start and `tail` of its end: 南屏经开区党建联盟 for
+    南屏经开区非公企业党建联盟 (the zone, then the kind of alliance, with its members' kind dropped)."""
+    if len(full) <= len(short) or len(short) < head + tail:
+        return False
+    return any(full.startswith(short[:cut]) and full.endswith(short[cut:])
+               for cut in range(head, len(short) - tail + 1))
 
 
 class EntityTable:

@@ -151,6 +151,9 @@ def test_zone_canonical(label, canonical):
     ("海岚电子", "青禾科技有限公司", "Enterprise", False),
     ("区委政法委", "澜江区委政法委", "Organization", True),
     ("党工委", "青川经开区党工委", "Organization", True),
+    ("青川经开区党建联盟", "青川经开区非公企业党建联盟", "Alliance", True),  # a middle part left out
+    ("青川经开区人才联盟", "青川经开区非公企业党建联盟", "Alliance", False),
+    ("青川党建联盟", "澜江经开区非公企业党建联盟", "Alliance", False),  # another zone
 ])
 def test_abbreviates(short, full, cls, merges):
     assert Resolver().abbreviates(short, full, cls) is merges
@@ -177,3 +180,9 @@ def test_an_alliance_reference_after_a_named_alliance_still_points_back(tmp_path
     result = build([tmp_path / "named.txt"])
     keys = {key for key, ms in result.resolved.mentions.items() if any(m.cls == "Alliance" for _, m in ms)}
     assert len(keys) == 1 and not next(iter(keys)).startswith("named/")
+
+
+def test_an_alliance_named_short_in_the_headline_is_the_one_named_in_full_below():
+    keys = keys_in("南屏开发区党建联盟开展主题党日活动\n"
+                   "6月28日,南屏经济开发区非公企业党建联盟组织党员代表走进纪念馆开展主题党日活动。\n")
+    assert keys[("Alliance", "南屏开发区党建联盟")] == keys[("Alliance", "南屏经济开发区非公企业党建联盟")]
