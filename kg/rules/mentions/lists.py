@@ -119,9 +119,9 @@ def list_names(words, spec):
                 continue  # industries (mention.list.industry)
             head = lists.head.match(after)
             end = items[-1][1]
-            if head and head.group(1) and any(t.tag in ("v", "p", "uj") for t in view.tokens
+            if head and head.group(1) and any(t.tag in ("v", "p", "uj", "c") for t in view.tokens
                                               if end + head.start(1) <= t.start < end + head.end(1)):
-                head = None  # 清单、政策送进企业: a verb stands between the list and 企业
+                head = None  # 清单、政策送进企业, 教授、专家和企业高管: a verb or a conjunction stands between the list and 企业
             all_trade = all(label.endswith(weak_suffixes) and len(label) > 3 for label in labels)
             people = [m.span for m in view.mentions if m.cls == PERSON]
             for (a, b), label in zip(items, labels):
