@@ -112,6 +112,20 @@ def list_names(words, spec):
     weak_suffixes = tuple(words.lex.enterprise_suffixes)
     industry_head = words.industry_list_head
     sectors = frozenset(words.lex.words("sector_words.txt"))
+    conjunction = re.compile(r"和|及|与|以及")
+    counted = re.compile(rf"等|共|{NUMBER}")
+
+    def joined_last(after: str):
+        """(start, end, head) of a last name joined by a conjunction, right before a counted head:
+        和海岚电子|等企业, 及云帆物流|3家企业 (a head such as 其他企业 with no 等 or number is not one)."""
+        joined = conjunction.match(after)
+        if joined is None:
+            return None
+        for end in range(joined.end() + 2, min(len(after), joined.end() + 16) + 1):
+            head = lists.head.match(after, end)
+            if head and not head.group(1) and counted.match(after, end):
+                return joined.end(), end, head
+        return None
 
     def run(ctx: Context, view: SentenceView) -> None:
         for items, labels, after in lists.of(ctx, view):
@@ -119,6 +133,13 @@ def list_names(words, spec):
                 continue  # industries (mention.list.industry)
             head = lists.head.match(after)
             end = items[-1][1]
+            last = None if head else joined_last(after)
+            if last is not None:  # 青禾科技、远澜生物和海岚电子等企业: the last name is one of them
+                a, b, _ = last
+                items = items + [(end + a, end + b)]
+                labels = labels + [clean_label(after[a:b])]
+                end, after = end + b, after[b:]
+                head = lists.head.match(after)
             if head and head.group(1) and any(t.tag in ("v", "p", "uj", "c") for t in view.tokens
                                               if end + head.start(1) <= t.start < end + head.end(1)):
                 head = None  # 清单、政策送进企业, 教授、专家和企业高管: a verb or a conjunction stands between the list and 企业
