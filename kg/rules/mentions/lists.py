@@ -116,7 +116,7 @@ def list_names(words, spec):
     counted = re.compile(rf"等|共|{NUMBER}")
 
     def joined_last(after: str):
-        """(start, end, head) of a last name joined by a conjunction, right before a counted head:
+        """(start, end) of a last name joined by a conjunction, right before a counted head:
         和海岚电子|等企业, 及云帆物流|3家企业 (a head such as 其他企业 with no 等 or number is not one)."""
         joined = conjunction.match(after)
         if joined is None:
@@ -124,7 +124,7 @@ def list_names(words, spec):
         for end in range(joined.end() + 2, min(len(after), joined.end() + 16) + 1):
             head = lists.head.match(after, end)
             if head and not head.group(1) and counted.match(after, end):
-                return joined.end(), end, head
+                return joined.end(), end
         return None
 
     def run(ctx: Context, view: SentenceView) -> None:
@@ -135,7 +135,7 @@ def list_names(words, spec):
             end = items[-1][1]
             last = None if head else joined_last(after)
             if last is not None:  # 青禾科技、远澜生物和海岚电子等企业: the last name is one of them
-                a, b, _ = last
+                a, b = last
                 items = items + [(end + a, end + b)]
                 labels = labels + [clean_label(after[a:b])]
                 end, after = end + b, after[b:]
