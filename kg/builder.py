@@ -37,7 +37,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from kg.articles import TURTLE_HEADER, ArticleInput, ArticleOutput, process_article, process_articles, tools
+from kg.articles import TURTLE_HEADER, ArticleInput, ArticleOutput, process_articles, tools
 from kg.cache import ArticleCache, content_hash, encode_entry, entry_key, pipeline_fingerprint
 from kg.errors import KgError
 from kg.outputs import (
@@ -173,13 +173,18 @@ def local_outputs(items: list[ArticleInput], publication_date: date | None, jobs
     gc.freeze()  # what is loaded now is never garbage: keep the collector off those pages
     jobs = min(jobs, max(1, len(items) // CHUNK))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for start in range(0, len(items), CHUNK):
-            yield from process_chunk_for_cache(items[start:start + CHUNK], publication_date, disable)
+        for chunk in chunks(items):
+            yield from process_chunk_for_cache(chunk, publication_date, disable)
         return
     global _publication_date, _disable
     _publication_date, _disable = publication_date, disable
     with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start) as pool:
         yield from in_order(pool, items, window=4 * jobs)
+
+
+def chunks(items: list[ArticleInput]) -> list[list[ArticleInput]]:
+    """The tasks of a build: CHUNK articles each, in input order."""
+    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
 def in_order(pool, items: list[ArticleInput], window: int) -> Iterator[ArticleOutput]:
@@ -188,7 +193,7 @@ def in_order(pool, items: list[ArticleInput], window: int) -> Iterator[ArticleOu
     from collections import deque
 
     pending: deque = deque()
-    queued = (items[i:i + CHUNK] for i in range(0, len(items), CHUNK))
+    queued = iter(chunks(items))
     for chunk in queued:
         pending.append(pool.apply_async(_work, (chunk,)))
         if len(pending) >= window:
@@ -232,13 +237,8 @@ def process_chunk_for_cache(chunk: list[ArticleInput], publication_date: date | 
 
 def process_for_cache(item: ArticleInput, publication_date: date | None,
                       disable: tuple[str, ...] = ()) -> ArticleOutput:
-    """process_article, with the cache entry made here, in the worker, rather than in the parent."""
-    from kg.cache import encode_entry
-
-    output = process_article(item, publication_date, disable)
-    if output.error is None:
-        output.entry = encode_entry(output)
-    return output
+    """One article as a task of its own (a Dask worker's): `process_chunk_for_cache` of one."""
+    return process_chunk_for_cache([item], publication_date, disable)[0]
 
 
 def dask_outputs(items: list[ArticleInput], publication_date: date | None, address: str,

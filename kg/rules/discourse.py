@@ -63,6 +63,12 @@ def focus_alliance(words, spec):
 FOCUS_BEFORE = "focus_event_before"
 
 
+def focus_before(ctx: Context, view: SentenceView):
+    """The event in focus before this sentence: what 会上 or 在会上 in it refers to, even where
+    the sentence goes on to name an event of its own."""
+    return view.memo[FOCUS_BEFORE] if FOCUS_BEFORE in view.memo else ctx.focus_event
+
+
 @rule("discourse.focus_event", naming=[EVENT], requires=["mentions.Event"], assigns=["focus_event"], ids=())
 def focus_event(words, spec):
     """The longest event a sentence names is the event in focus until another is named (会上, 仪式上)."""

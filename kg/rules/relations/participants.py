@@ -6,7 +6,7 @@ import re
 from kg.lexicon import alternation
 from kg.model import AGENT_CLASSES, ALLIANCE, ENTERPRISE, EVENT, GROUP, ORGANIZATION, PERSON, ZONE, Mention
 from kg.rules.context import Context, SentenceView
-from kg.rules.discourse import FOCUS_BEFORE
+from kg.rules.discourse import focus_before
 from kg.rules.registry import Gated, rule
 from kg.rules.spans import clause_bounds
 
@@ -157,7 +157,7 @@ def attends(words, spec):
         if before or not named:
             return focus
         if event_references.search(ctx.text, view.sentence.start, verb):
-            return view.memo.get(FOCUS_BEFORE)  # the event in focus before this sentence named its own
+            return focus_before(ctx, view)
         return None
 
     return Gated(run, verbs)
@@ -278,8 +278,7 @@ def at_event(words, spec):
     def run(ctx: Context, view: SentenceView) -> None:
         s, text = view.sentence, ctx.text
         opened = references.match(text, s.start)
-        # 会上 refers to the event in focus before the sentence, not to one the sentence goes on to name
-        event = view.memo[FOCUS_BEFORE] if FOCUS_BEFORE in view.memo else ctx.focus_event
+        event = focus_before(ctx, view)  # not an event the sentence goes on to name
         if opened is None or event is None:
             return
         start = opened.end()
