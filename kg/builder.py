@@ -514,7 +514,7 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
     from kg.store import StoreWriter, write_snapshot_if_small
 
     failures = []
-    quads = 0  # in the article graphs
+    quads = 0  # in the article graphs (their own triples are in the merge only: kg.store)
     table = EntityTable()
     writer = StoreWriter(staging / STORE_NAME, base=base)
     turtle_path = staging / TURTLE_NAME
@@ -545,7 +545,7 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
                 report.entities += len(own_table)
             table.add(named_elsewhere)
             report.statements += len(output.record.statements)
-            quads += output.quad_count
+            quads += output.quad_count - output.own_count
             turtle.write(output.own)
             report.triples += output.own_count
             shared.add(output.shared)

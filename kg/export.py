@@ -27,7 +27,8 @@ from kg.atomic import atomic_open
 from kg.defaults import EXPORT_FORMAT_ALIASES, OUT_DIR
 from kg.errors import KgError
 from kg.outputs import check_output_set
-from kg.store import PREFIX_MAP, SUMMARY_GRAPH, article_graphs, is_store, open_fast, store_from_file
+from kg.store import (NON_ARTICLE_GRAPHS, PREFIX_MAP, SUMMARY_GRAPH, article_graphs, article_triples, is_store,
+                      open_fast, store_from_file)
 from kg.vocab import RESOURCE
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -86,7 +87,7 @@ def graph_triples(source: Source, article: ox.NamedNode | None = None) -> Iterat
     """The triples a graph format exports: the article graphs' merge, without the ontology."""
     store = source.store
     if article is not None:
-        return (q.triple for q in store.quads_for_pattern(None, None, None, article))
+        return article_triples(store, article)
     if source.default_is_merge:
         return (q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     # a file as it is: CONSTRUCT yields each triple once, however many graphs hold it
@@ -98,11 +99,17 @@ def dataset_quads(source: Source, article: ox.NamedNode | None = None) -> Iterat
     """The quads a dataset format exports: named graphs (and a file's own default graph)."""
     store = source.store
     if article is not None:
-        return store.quads_for_pattern(None, None, None, article)
+        return _in_graph(article_triples(store, article), article)
     if not source.default_is_merge:
         return iter(store)
-    default = ox.DefaultGraph()  # the merge, derived from the named graphs; so is the summary
-    return (q for q in store if q.graph_name != default and q.graph_name != SUMMARY_GRAPH)
+    # not the merge (derived from the named graphs) nor the summary (derived from the merge)
+    return (quad for graph in store.named_graphs() if graph != SUMMARY_GRAPH
+            for quad in (store.quads_for_pattern(None, None, None, graph) if graph in NON_ARTICLE_GRAPHS
+                         else _in_graph(article_triples(store, graph), graph)))
+
+
+def _in_graph(triples: Iterator[ox.Triple], graph: ox.NamedNode | ox.BlankNode) -> Iterator[ox.Quad]:
+    return (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
 
 def export(source: Source, fmt: str, output: IO[bytes], article_id: str | None = None) -> None:
@@ -116,10 +123,9 @@ def export(source: Source, fmt: str, output: IO[bytes], article_id: str | None =
         ox.serialize(dataset_quads(source, article), output, rdf_format, prefixes=PREFIX_MAP)
     else:
         prefixes = PREFIX_MAP if rdf_format == ox.RdfFormat.TURTLE else None
-        if article is not None or source.default_is_merge:
+        if article is None and source.default_is_merge:
             # one graph of the store: a native dump, no Python on the way
-            graph = article if article is not None else ox.DefaultGraph()
-            source.store.dump(output, rdf_format, from_graph=graph, prefixes=prefixes)
+            source.store.dump(output, rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
         else:
             ox.serialize(graph_triples(source, article), output, rdf_format, prefixes=prefixes)
 

@@ -65,7 +65,7 @@ import pyoxigraph as ox
 
 from kg.defaults import OUT_DIR, PUSH_JOBS, PUSH_PASSWORD_ENV, PUSH_TIMEOUT
 from kg.errors import KgError
-from kg.store import ENTITIES_GRAPH, ONTOLOGY_GRAPH, article_graphs, open_store
+from kg.store import ENTITIES_GRAPH, NON_ARTICLE_GRAPHS, ONTOLOGY_GRAPH, article_graphs, article_triples, open_store
 from kg.vocab import KG, RESOURCE
 
 GRAPH_DIGEST = ox.NamedNode(str(KG.graphDigest))
@@ -188,7 +188,10 @@ class LocalGraph:
 
     @classmethod
     def read(cls, store: ox.Store, graph: ox.NamedNode) -> LocalGraph:
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        if graph in NON_ARTICLE_GRAPHS:
+            data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        else:  # an article's own triples are kept in the merge only (kg.store)
+            data = ox.serialize(article_triples(store, graph), format=ox.RdfFormat.N_TRIPLES)
         if b"_:" in data:  # blank nodes (or a literal that merely looks like one)
             data = _relabel_blank_nodes(data)
         lines = data.splitlines(keepends=True)

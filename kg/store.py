@@ -10,7 +10,7 @@ through `store_from_file`.
 
 The store's default graph is the merge of the article graphs, each triple once
 however many articles state it: the same triples as `output/graph.ttl`. Queries
-without `GRAPH` see it; `GRAPH ?g { … }` reaches each article's own graph, and
+without `GRAPH` see it; `GRAPH ?g { … }` reaches each article's graph, and
 `GRAPH <https://w3id.org/kg-news/ontology> { … }` the ontology (class and
 property labels, subclasses), and `GRAPH <https://w3id.org/kg-news/summary> { … }`
 counts and orderings over the whole graph, computed whenever a store is made
@@ -19,6 +19,15 @@ pyoxigraph's `use_default_graph_as_union=True` because Oxigraph 0.5 repeats a
 triple once per graph that holds it there, so `COUNT`s and listings of shared
 entities came out inflated (Oxigraph issue 1919, fixed after 0.5.13); keeping it
 also makes Turtle export a plain dump of one graph.
+
+A store that `kg build` writes keeps each triple at most twice. The triples about an
+article itself, its sentences and its assertions (nine in ten of a corpus; kg.articles
+calls them its own) no other article can state, so they are stored in the default
+graph only, where `?s kg:article <article>` finds them; an article's named graph holds
+the rest of what it states, the triples about entities, which the merge must keep
+while any article states them. `article_triples` puts the two back together for
+exports and `kg push`; a store loaded from a file (`store_from_file`) keeps whole
+article graphs, and `article_triples` reads those as they are.
 
 Next to the RocksDB files the folder holds `snapshot.nq` (for stores of up to
 SNAPSHOT_MAX_QUADS quads; a bigger one would not fit a reader's memory), every quad of the store
@@ -47,7 +56,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from kg.atomic import atomic_directory, atomic_open
 from kg.errors import KgError
 from kg.summary import SUMMARY_GRAPH, add_summary
-from kg.vocab import ONTOLOGY_IRI, PREFIXES, ontology_dir
+from kg.vocab import KG, ONTOLOGY_IRI, PREFIXES, ontology_dir
 
 #: The project's prefixes as plain strings, for pyoxigraph's `prefixes=` arguments.
 PREFIX_MAP: dict[str, str] = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
@@ -196,8 +205,9 @@ class StoreWriter:
 
     Article graphs arrive as Turtle and N-Triples text (kg.articles) and are gathered
     into TriG batches, each loaded by Oxigraph's bulk loader (sorted files straight into
-    RocksDB) in a background thread while the next batch gathers; every triple goes to
-    its article's graph and to the default graph, the merge. pyoxigraph lets go of the
+    RocksDB) in a background thread while the next batch gathers; an article's own
+    triples go to the default graph (the merge) only, the others to its named graph and
+    to the merge (see the module's notes). pyoxigraph lets go of the
     GIL while it loads, so extraction results keep flowing meanwhile.
 
     With `base`, the store starts as a copy of that (published) store: RocksDB's
@@ -230,11 +240,13 @@ class StoreWriter:
         graph = _article_graph(article_id)
         if not self.store.contains_named_graph(graph):
             return
-        # the merge keeps a triple while any other graph still states it
+        # its own triples, in the merge only; then the merge keeps a shared triple while
+        # any other graph still states it
         self.store.update(
+            "DELETE { ?s ?p ?o } WHERE { ?s %s %s . ?s ?p ?o } ; DELETE WHERE { %s ?p ?o } ; "
             "DELETE { ?s ?p ?o } WHERE { GRAPH %s { ?s ?p ?o } "
             "FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER(?other NOT IN (%s, %s, %s)) } }"
-            % (graph, graph, ONTOLOGY_GRAPH, SUMMARY_GRAPH))
+            % (_KG_ARTICLE, graph, graph, graph, graph, ONTOLOGY_GRAPH, SUMMARY_GRAPH))
         self.store.remove_graph(graph)
 
     def add_article(self, article_id: str, turtle: bytes, ntriples: bytes) -> None:
@@ -243,16 +255,22 @@ class StoreWriter:
         A huge article is cut into pieces at statement ends, so that no batch, and no
         bulk load's memory, grows with the size of one article.
         """
-        name = str(_article_graph(article_id)).encode("utf-8")
+        graph = _article_graph(article_id)
+        if not ntriples:  # an article that names nothing still has its graph, empty
+            self.store.add_graph(graph)
+        name = str(graph).encode("utf-8")
         # Oxigraph's Turtle writer escapes line breaks in literals: " .\n" ends a statement
-        self._queue(name, [*_pieces(turtle, b" .\n", self.BATCH_BYTES // 2),
-                           *_pieces(ntriples, b"\n", self.BATCH_BYTES // 2)])
+        self._queue(None, _pieces(turtle, b" .\n", self.BATCH_BYTES // 2))  # its own: the merge only
+        self._queue(name, _pieces(ntriples, b"\n", self.BATCH_BYTES // 2))
 
-    def _queue(self, graph_name: bytes, pieces: list[bytes]) -> None:
-        """Queue each piece for the named graph and the merge; a full batch starts loading."""
+    def _queue(self, graph_name: bytes | None, pieces: list[bytes]) -> None:
+        """Queue each piece for the named graph (if any) and the merge; a full batch starts loading."""
         for piece in pieces:
-            self._parts += [graph_name, b" {\n", piece, b"}\n{\n", piece, b"}\n"]
-            self._size += 2 * len(piece)
+            if graph_name is not None:
+                self._parts += [graph_name, b" {\n", piece, b"}\n"]
+                self._size += len(piece)
+            self._parts += [b"{\n", piece, b"}\n"]
+            self._size += len(piece)
             if self._size >= self.BATCH_BYTES:
                 self._load_batch()
 
@@ -445,8 +463,24 @@ def store_from_file(path: Path, *, with_ontology: bool = True, merge: bool = Tru
 
 
 def article_graphs(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode]:
-    """The named graphs of `store` other than the ontology's and the summary's."""
+    """The named graphs of `store` other than the ontology's, the entities' and the summary's."""
     return [g for g in store.named_graphs() if g not in NON_ARTICLE_GRAPHS]
+
+
+def article_triples(store: ox.Store, graph: ox.NamedNode | ox.BlankNode) -> Iterator[ox.Triple]:
+    """Every triple of the article graph `graph`, each once: its named graph, plus, in a store
+    `kg build` wrote, the article's own triples, which are kept in the merge only."""
+    yield from (q.triple for q in store.quads_for_pattern(None, None, None, graph))
+    if ox.Quad(graph, _RDF_TYPE, _KG_ARTICLE_CLASS, graph) in store:
+        return  # a whole article graph, as loaded from a file
+    default = ox.DefaultGraph()
+    yield from (q.triple for q in store.quads_for_pattern(graph, None, None, default))
+    for link in store.quads_for_pattern(None, _KG_ARTICLE, graph, default):
+        yield from (q.triple for q in store.quads_for_pattern(link.subject, None, None, default))
+
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_KG_ARTICLE, _KG_ARTICLE_CLASS = ox.NamedNode(str(KG.article)), ox.NamedNode(str(KG.Article))
 
 
 def _one_line(exc: BaseException) -> str:

@@ -87,6 +87,48 @@ def test_graph_ttl_is_the_default_graph_of_the_store(tmp_path):
     assert turtle_triples(out) == default
 
 
+def test_the_store_keeps_an_article_s_own_triples_once_and_gives_its_whole_graph_back(tmp_path):
+    import io
+
+    from kg.builder import extract_to
+    from kg.store import article_graphs, article_triples
+
+    corpus, out = write(tmp_path / "corpus", ARTICLES), tmp_path / "out"
+    build(corpus, out)
+    store = ox.Store.read_only(str(out / "store"))
+    extracted = io.BytesIO()
+    assert extract_to(sorted(corpus.iterdir()), extracted) == 0
+    expected: dict = {}
+    for q in ox.parse(extracted.getvalue(), format=ox.RdfFormat.N_QUADS):
+        expected.setdefault(q.graph_name, set()).add(q.triple)
+    assert set(article_graphs(store)) == set(expected)
+    article_predicate = ox.NamedNode("https://w3id.org/kg-news/ontology#article")
+    for graph, triples in expected.items():
+        assert set(article_triples(store, graph)) == triples  # what `kg extract` writes for it
+        own = {graph} | {q.subject for q in store.quads_for_pattern(None, article_predicate, graph, None)}
+        stored = list(store.quads_for_pattern(None, None, None, graph))
+        assert stored and not any(q.subject in own for q in stored)  # only the triples about entities
+        assert len(stored) < len(triples) / 3
+
+
+def test_an_article_that_names_nothing_has_a_graph_and_leaves_nothing_when_deleted(tmp_path):
+    from kg.store import article_graphs, article_triples
+
+    plain = {"plain.txt": "今天天气很好，大家都出门散步。\n", "a.txt": ARTICLES["a.txt"]}
+    out = tmp_path / "out"
+    build(write(tmp_path / "corpus", plain), out)
+    store = ox.Store.read_only(str(out / "store"))
+    graph = ox.NamedNode("https://w3id.org/kg-news/id/article/plain")
+    assert graph in article_graphs(store) and not list(store.quads_for_pattern(None, None, None, graph))
+    assert any(t.object == ox.Literal("今天天气很好，大家都出门散步。", language="zh")
+               for t in article_triples(store, graph))
+    del store
+    (tmp_path / "corpus" / "plain.txt").unlink()
+    build(tmp_path / "corpus", out)
+    build(write(tmp_path / "clean", {"a.txt": ARTICLES["a.txt"]}), tmp_path / "clean-out")
+    assert store_quads(out) == store_quads(tmp_path / "clean-out")
+
+
 def test_a_rebuild_with_no_change_touches_nothing(tmp_path):
     corpus, out = write(tmp_path / "corpus", ARTICLES), tmp_path / "out"
     first = build(corpus, out)

@@ -26,7 +26,7 @@ import kg.push
 from kg.cli import main
 from kg.errors import KgError
 from kg.push import GRAPH_DIGEST, Endpoints, LocalGraph, _Sender, push
-from kg.store import ENTITIES_GRAPH, ONTOLOGY_GRAPH, article_graphs, open_store
+from kg.store import ENTITIES_GRAPH, ONTOLOGY_GRAPH, article_graphs, article_triples, open_store
 from kg.summary import SUMMARY_GRAPH
 from oxigraph_server import find_oxigraph, free_port, running_oxigraph
 
@@ -84,8 +84,9 @@ def stores(tmp_path_factory):
 def local_graphs(store_path: Path) -> dict[str, set[ox.Triple]]:
     """Graph IRI → triples, for the graphs a push sends: the articles, the entities and the ontology."""
     store = open_store(store_path)
-    return {g.value: {q.triple for q in store.quads_for_pattern(None, None, None, g)}
-            for g in [*article_graphs(store), ENTITIES_GRAPH, ONTOLOGY_GRAPH]}
+    graphs = {g.value: set(article_triples(store, g)) for g in article_graphs(store)}
+    return {**graphs, **{g.value: {q.triple for q in store.quads_for_pattern(None, None, None, g)}
+                         for g in (ENTITIES_GRAPH, ONTOLOGY_GRAPH)}}
 
 
 def sparql(base: str, query: str) -> list[dict]:
