@@ -173,8 +173,12 @@ def local_outputs(items: list[ArticleInput], publication_date: date | None, jobs
     gc.freeze()  # what is loaded now is never garbage: keep the collector off those pages
     jobs = min(jobs, max(1, len(items) // CHUNK))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        from kg.pipeline import collector_paused
+
         for chunk in chunks(items):
-            yield from process_chunk_for_cache(chunk, publication_date, disable)
+            with collector_paused():  # as in a worker (see _worker_start)
+                outputs = process_chunk_for_cache(chunk, publication_date, disable)
+            yield from outputs
         return
     global _publication_date, _disable
     _publication_date, _disable = publication_date, disable
@@ -449,6 +453,7 @@ def _build(out_dir: Path, planner: Callable[[dict | None], list[Article]],
                         output = next(produced)
                     if output.error is None:
                         cache.put(article.key, output.entry or encode_entry(output))
+                        output.entry = b""  # written: not held while the article is loaded
                     yield article, output
 
             assembled = assemble(staging, report, outputs(), incremental=incremental,
@@ -534,6 +539,10 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
                 if report.articles > 1:  # a build of one article fails with its reason instead
                     report_failure(article.path, output.error)
                 continue
+            report.statements += len(output.record.statements)
+            # they are in its graph and its cache entry already: a huge article's statements
+            # (hundreds of megabytes) are let go before its graph is loaded
+            output.record.statements = []
             if not incremental or article.status != "unchanged":
                 writer.add_article(article.article_id, output.own, output.shared)
             # an entity of one article (an event, a talent group) is settled with its article
@@ -544,11 +553,11 @@ def assemble(staging: Path, report: BuildReport, outputs: Iterator[tuple[Article
                 entity_spool.write(entity_text(own_table))
                 report.entities += len(own_table)
             table.add(named_elsewhere)
-            report.statements += len(output.record.statements)
             quads += output.quad_count - output.own_count
             turtle.write(output.own)
             report.triples += output.own_count
             shared.add(output.shared)
+            del output  # a huge article's graph is not kept through the phases after the last one
         report.phases["articles"] = time.monotonic() - articles_started
         with report.timed("entities"):
             for text in entity_texts(table):

@@ -12,7 +12,8 @@ its evidence span and the name of the rule that made it (`kg:rule`).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from kg.lexicon import Lexicon, load_lexicon, zone_key
@@ -52,8 +53,21 @@ class Extractor:
     def extract_many(self, docs: list[Document]) -> list[Document]:
         """Extract several articles together: each step runs over all of them before the next,
         so a step that batches (`Batched`: the labeller) makes one call for all. Each article
-        comes out as it would alone; rules keep no state from one article to the next."""
-        contexts = [Context(doc, self.words, self.segmenter) for doc in docs]
+        comes out as it would alone; rules keep no state from one article to the next.
+        An article longer than SECTION_CHARS is extracted a section at a time (`sections`)."""
+        self._extract_together([doc for doc in docs if len(doc.text) <= SECTION_CHARS])
+        for doc in docs:
+            if len(doc.text) > SECTION_CHARS:
+                mentions, facts = [], []
+                for part in sections(doc):
+                    self._extract_together([part], section=True)
+                    mentions += part.mentions
+                    facts += part.facts
+                doc.mentions, doc.facts = mentions, facts
+        return docs
+
+    def _extract_together(self, docs: list[Document], section: bool = False) -> None:
+        contexts = [Context(doc, self.words, self.segmenter, section) for doc in docs]
         for step in self.steps:
             if isinstance(step, Batched):
                 step.many(contexts)
@@ -64,7 +78,28 @@ class Extractor:
             ctx.state_attributes()
             doc.mentions = ctx.mentions
             doc.facts = ctx.facts
-        return docs
+
+
+#: An article longer than this many characters is extracted a section of whole sentences
+#: at a time, so that what extraction holds at once (tokens, the labeller's words, each
+#: sentence's view) is bounded by the section, not by the article: 1.9 million characters
+#: held at once took about 0.7 GB. An article of the genre has a few thousand characters;
+#: one of hundreds of thousands is a compilation, where the discourse (the agent reported
+#: on, the alliance and the event in focus) may well start again with each section.
+SECTION_CHARS = 100_000
+
+
+def sections(doc: Document) -> Iterator[Document]:
+    """`doc` as consecutive documents of whole sentences, each spanning at most SECTION_CHARS
+    characters (or one longer sentence), with the article's text, offsets and sentence numbers."""
+    part: list = []
+    for sentence in doc.sentences:
+        if part and sentence.end - part[0].start > SECTION_CHARS:
+            yield replace(doc, sentences=part, mentions=[], facts=[])
+            part = []
+        part.append(sentence)
+    if part:
+        yield replace(doc, sentences=part, mentions=[], facts=[])
 
 
 def list_rules(disable: Iterable[str] = (), order: Path | None = None) -> str:

@@ -126,9 +126,13 @@ class Labeller:
             table[ord(char)] = ids.get(folded, ids["OOV"])
         return table
 
-    def words(self, texts: list[str]) -> list[list[Word]]:
-        """Every word of every text, with its tag and character offsets into that text."""
-        pieces = [(n, start, text[start:end]) for n, text in enumerate(texts) for start, end in _pieces(text)]
+    def words(self, texts: list[str], offsets: list[int] | None = None) -> list[list[Word]]:
+        """Every word of every text, with its tag and character offsets into that text, or,
+        with `offsets`, into the document where each text starts at its offset (so that a
+        caller keeps the words as they come, with no second copy of millions of them)."""
+        offsets = offsets or [0] * len(texts)
+        pieces = [(n, offsets[n] + start, text[start:end])
+                  for n, text in enumerate(texts) for start, end in _pieces(text)]
         found: list[list[Word]] = [[] for _ in texts]
         for group in _groups(pieces):
             paths = viterbi(self._emissions([piece for _, _, piece in group]), self.transitions)

@@ -263,7 +263,7 @@ class StoreWriter:
         self._queue(None, _pieces(turtle, b" .\n", self.BATCH_BYTES // 2))  # its own: the merge only
         self._queue(name, _pieces(ntriples, b"\n", self.BATCH_BYTES // 2))
 
-    def _queue(self, graph_name: bytes | None, pieces: list[bytes]) -> None:
+    def _queue(self, graph_name: bytes | None, pieces: list[memoryview]) -> None:
         """Queue each piece for the named graph (if any) and the merge; a full batch starts loading."""
         for piece in pieces:
             if graph_name is not None:
@@ -330,17 +330,18 @@ class StoreWriter:
         (self.path / STORE_MARKER).write_text(build_id + "\n", encoding="utf-8")
 
 
-def _pieces(data: bytes, end: bytes, size: int) -> list[bytes]:
-    """`data` cut into pieces of about `size` bytes, each ending with `end`."""
-    pieces, start = [], 0
+def _pieces(data: bytes, end: bytes, size: int) -> list[memoryview]:
+    """`data` cut into pieces of about `size` bytes, each ending with `end` (views, not copies:
+    a huge article's graph is not held twice)."""
+    pieces, start, view = [], 0, memoryview(data)
     while len(data) - start > size:
         cut = data.find(end, start + size)
         if cut < 0:
             break
-        pieces.append(data[start:cut + len(end)])
+        pieces.append(view[start:cut + len(end)])
         start = cut + len(end)
     if start < len(data):
-        pieces.append(data[start:])
+        pieces.append(view[start:])
     return pieces
 
 

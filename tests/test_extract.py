@@ -573,3 +573,42 @@ def test_extract_many_gives_what_one_by_one_gives(extractor):
     # names only the labeller finds (no title before them), in the first and the last article
     assert {"王小红", "李建华"} <= {m.label for m in together[0].mentions}
     assert {"周明远", "陈思远"} <= {m.label for m in together[4].mentions}
+
+
+def test_a_long_article_is_extracted_a_section_at_a_time(extractor, monkeypatch):
+    import kg.extract
+    from kg.rules import context
+
+    body = "".join(ARTICLE.splitlines(keepends=True)[2:5])
+    text = ARTICLE.splitlines(keepends=True)[0] + body * 4
+    whole = run(extractor, text)
+    spans = []
+    real_init = context.Context.__init__
+
+    def spy(self, doc, *args):
+        real_init(self, doc, *args)
+        spans.append((doc.sentences[0].start, doc.sentences[-1].end, len(doc.sentences)))
+
+    monkeypatch.setattr(context.Context, "__init__", spy)
+    monkeypatch.setattr(kg.extract, "SECTION_CHARS", 150)
+    parts = run(extractor, text)
+    # each pass saw one stretch of at most 150 characters (or one sentence), together all of them
+    assert len(spans) > 1 and all(end - start <= 150 or n == 1 for start, end, n in spans)
+    assert sum(n for _, _, n in spans) == len(parts.sentences)
+    assert all(before[1] <= after[0] for before, after in zip(spans, spans[1:]))  # in order, no overlap
+    # the same things found, at offsets into the whole article
+    check_offsets(parts)
+    assert mentions_of(parts) == mentions_of(whole)
+    assert {m.span for m in parts.mentions if m.cls == "Enterprise"} == \
+        {m.span for m in whole.mentions if m.cls == "Enterprise"}
+
+
+def test_sections_partition_the_sentences_in_order(extractor, monkeypatch):
+    import kg.extract
+
+    monkeypatch.setattr(kg.extract, "SECTION_CHARS", 100)
+    doc = run(extractor, ARTICLE * 3)
+    parts = list(kg.extract.sections(doc))
+    assert [s for part in parts for s in part.sentences] == doc.sentences
+    assert all(p.text == doc.text and not p.mentions for p in parts)
+    assert all(p.sentences[-1].end - p.sentences[0].start <= 100 or len(p.sentences) == 1 for p in parts)

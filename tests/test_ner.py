@@ -51,6 +51,16 @@ def test_words_cover_the_text_in_order():
     assert entity_spans(words) == labeller().label([text])[0]
 
 
+def test_words_with_offsets_are_placed_in_the_document():
+    texts = ["“青禾科技”在澜江市投资。", "", "周明远来了。"]
+    offsets = [7, 40, 1000]
+    placed = labeller().words(texts, offsets)
+    alone = labeller().words(texts)
+    assert [[(w.start - at, w.end - at, w.tag, w.text) for w in words] for words, at in zip(placed, offsets)] \
+        == [[tuple(w) for w in words] for words in alone]
+    assert placed[2] and placed[2][0].start == 1000
+
+
 def test_batch_gives_what_one_by_one_gives():
     texts = SENTENCES + ["", "周明远。", "澜江市", SENTENCES[0]]  # repeats and equal lengths share a batch
     assert labeller().label(texts) == [labeller().label([text])[0] for text in texts]

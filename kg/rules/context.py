@@ -82,17 +82,23 @@ class SentenceView:
 class Context:
     """The state of extracting one document, shared by the rules."""
 
-    def __init__(self, doc: Document, words: Words, segmenter: Segmenter):
+    def __init__(self, doc: Document, words: Words, segmenter: Segmenter, section: bool = False):
         self.doc = doc
         self.words = words
         self.text = doc.text
         # One jieba call per article: punctuation is always a token of its own, so
-        # sentence edges are token edges and each sentence takes its slice.
-        tokens = segmenter.tokens(doc.text)
+        # sentence edges are token edges and each sentence takes its slice. A section of a
+        # long article (kg.extract, SECTION_CHARS) segments its own stretch of the text only.
+        if section:
+            first, last = doc.sentences[0], doc.sentences[-1]
+            tokens = segmenter.tokens(doc.text[first.start:last.end], first.start)
+        else:
+            tokens = segmenter.tokens(doc.text)
         starts = [t.start for t in tokens]
         self.views = [SentenceView(s, tokens[bisect_left(starts, s.start):bisect_left(starts, s.end)]
                                    if s.kind != "footer" else [])
                       for s in doc.sentences]
+        self._first_index = doc.sentences[0].index if doc.sentences else 0
         self.mentions: list[Mention] = []  # and each view's own
         self.facts: list[Fact] = []
         # the organisers found so far of each event (by identity): rules ask for them per event,
@@ -127,9 +133,13 @@ class Context:
             return None
         return self.keep(Mention(start, end, cls, label, view.sentence.index, rule, subclass))
 
+    def view_of(self, index: int) -> SentenceView:
+        """The view of the sentence numbered `index` in the article."""
+        return self.views[index - self._first_index]
+
     def keep(self, mention: Mention) -> Mention:
         self.mentions.append(mention)
-        view = self.views[mention.sentence]
+        view = self.view_of(mention.sentence)
         view.mentions.append(mention)
         view.classes.setdefault(mention.cls, []).append(mention)
         return mention
@@ -141,7 +151,7 @@ class Context:
         for view in self.views:
             view.mentions, view.classes = [], {}
         for m in mentions:  # keep() without appending to self.mentions again
-            view = self.views[m.sentence]
+            view = self.view_of(m.sentence)
             view.mentions.append(m)
             view.classes.setdefault(m.cls, []).append(m)
         self.attributes = {m: v for m, v in self.attributes.items() if kept.get((m.start, m.end, m.cls)) is m}
@@ -190,6 +200,6 @@ class Context:
 
     def state_attributes(self) -> None:
         for mention, values in self.attributes.items():
-            view = self.views[mention.sentence]
+            view = self.view_of(mention.sentence)
             for predicate, (value, span, rule) in values.items():
                 self.fact(mention, predicate, value, view, rule, span)

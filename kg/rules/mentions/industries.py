@@ -29,7 +29,7 @@ def industry_in_names(words, spec, cls: str):
             if m and m.group(1) not in words.industry_modifiers:
                 a = offset + m.start()
                 # drop a leading place word the name carries (云溪生物医药产业 → 生物医药产业)
-                for tok in ctx.views[named.sentence].tokens:
+                for tok in ctx.view_of(named.sentence).tokens:
                     if tok.start == a and tok.tag in ("ns", "nr") and tok.end < offset + m.end(2) - 2:
                         a = tok.end
                 ctx.add(a, offset + m.end(), INDUSTRY, view, rule_id)

@@ -43,9 +43,9 @@ def label(words, spec):
 
     def run_many(contexts: list[Context]) -> None:
         views = [(ctx, view) for ctx in contexts for view in ctx.body_views()]
-        for (ctx, view), found in zip(views, tagger.words([view.sentence.text for _, view in views])):
-            base = view.sentence.start
-            ctx.ner[view.sentence.index] = [Word(base + w.start, base + w.end, w.tag, w.text) for w in found]
+        found = tagger.words([view.sentence.text for _, view in views], [view.sentence.start for _, view in views])
+        for (ctx, view), words_of_sentence in zip(views, found):
+            ctx.ner[view.sentence.index] = words_of_sentence
 
     return Batched(run=lambda ctx: run_many([ctx]), many=run_many)
 
@@ -81,7 +81,7 @@ def persons(words, spec):
         text = ctx.text
         known = {m.label for m in ctx.mentions if m.cls == PERSON}
         for index, found in ctx.ner.items():
-            view = ctx.views[index]
+            view = ctx.view_of(index)
             for w in found:
                 if w.tag != "PER" or not plausible(ctx, view, w) or overlaps(view, w.start, w.end):
                     continue
