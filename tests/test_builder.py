@@ -111,6 +111,27 @@ def test_the_store_keeps_an_article_s_own_triples_once_and_gives_its_whole_graph
         assert len(stored) < len(triples) / 3
 
 
+def test_trig_export_of_a_built_store_has_every_article_graph_whole(tmp_path):
+    import io
+
+    from kg.builder import extract_to
+    from kg.export import export, open_export_source
+
+    corpus, out = write(tmp_path / "corpus", ARTICLES), tmp_path / "out"
+    build(corpus, out)
+    extracted, exported = io.BytesIO(), io.BytesIO()
+    extract_to(sorted(corpus.iterdir()), extracted)
+    export(open_export_source(store=out / "store"), "trig", exported)
+    graphs: dict = {}
+    for q in ox.parse(exported.getvalue(), format=ox.RdfFormat.TRIG):
+        graphs.setdefault(q.graph_name, set()).add(q.triple)
+    for graph, triples in graphs.items():
+        if graph.value.startswith("https://w3id.org/kg-news/id/article/"):
+            assert triples == {q.triple for q in ox.parse(extracted.getvalue(), format=ox.RdfFormat.N_QUADS)
+                               if q.graph_name == graph}
+    assert sum(g.value.startswith("https://w3id.org/kg-news/id/article/") for g in graphs) == len(ARTICLES)
+
+
 def test_an_article_that_names_nothing_has_a_graph_and_leaves_nothing_when_deleted(tmp_path):
     from kg.store import article_graphs, article_triples
 
