@@ -42,6 +42,7 @@ class ArticleInput:
     article_id: str
     path: Path
     source: SourceText | None = None
+    entry_path: Path | None = None  # where a worker on this machine writes its cache entry itself
 
 
 @dataclass
@@ -54,6 +55,7 @@ class ArticleOutput:
     own_count: int = 0  # of which its own (see above)
     error: str | None = None  # one line: why the article could not be processed
     entry: bytes = b""  # its cache entry, made by the worker (kg.cache.encode_entry)
+    entry_written: bool = False  # the worker wrote the entry to the item's entry_path
 
 
 _tools: dict = {}

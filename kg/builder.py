@@ -229,13 +229,17 @@ def _work(chunk: list[ArticleInput]) -> list[ArticleOutput]:
 
 def process_chunk_for_cache(chunk: list[ArticleInput], publication_date: date | None,
                             disable: tuple[str, ...] = ()) -> list[ArticleOutput]:
-    """process_articles, with the cache entries made here, in the worker, rather than in the parent."""
-    from kg.cache import encode_entry
+    """process_articles, with the cache entries made here, in the worker, rather than in the parent,
+    and written here too where the item says where (a file per entry costs the parent's time)."""
+    from kg.cache import encode_entry, write_entry
 
     outputs = process_articles(chunk, publication_date, disable)
-    for output in outputs:
+    for item, output in zip(chunk, outputs):
         if output.error is None:
             output.entry = encode_entry(output)
+            if item.entry_path is not None:
+                write_entry(item.entry_path, output.entry)
+                output.entry, output.entry_written = b"", True
     return outputs
 
 
@@ -343,10 +347,11 @@ def build_output(inputs: Iterable[Path | str], out_dir: Path, publication_date: 
     paths = iter_input_files(inputs)
     disable = tuple(sorted(disable))
 
-    def produce(articles: list[Article]) -> Iterator[ArticleOutput]:
-        items = [ArticleInput(a.article_id, a.path) for a in articles]
-        if scheduler:
+    def produce(articles: list[Article], cache: ArticleCache) -> Iterator[ArticleOutput]:
+        if scheduler:  # a worker of the cluster may be on another machine: the entries come back
+            items = [ArticleInput(a.article_id, a.path) for a in articles]
             return dask_outputs(items, publication_date, scheduler, disable)
+        items = [ArticleInput(a.article_id, a.path, entry_path=cache.path(a.key)) for a in articles]
         return local_outputs(items, publication_date, jobs or default_jobs(), disable)
 
     return _build(out_dir, lambda previous: plan(paths, publication_date, previous, disable), produce,
@@ -360,7 +365,7 @@ def load_output(files: Iterable[Path | str], out_dir: Path, quiet: bool = False,
 
     files = [Path(f) for f in files]
 
-    def produce(articles: list[Article]) -> Iterator[ArticleOutput]:
+    def produce(articles: list[Article], cache: ArticleCache) -> Iterator[ArticleOutput]:
         for article in articles:
             with open(article.path, "rb") as handle:
                 handle.seek(article.offset)
@@ -404,7 +409,7 @@ def plan_extracted(files: list[Path], previous: dict | None) -> list[Article]:
 
 
 def _build(out_dir: Path, planner: Callable[[dict | None], list[Article]],
-           produce: Callable[[list[Article]], Iterator[ArticleOutput]], options: dict, quiet: bool,
+           produce: Callable[[list[Article], ArticleCache], Iterator[ArticleOutput]], options: dict, quiet: bool,
            report_failure: Callable[[Path, str], None] | None) -> BuildReport:
     started = time.monotonic()
     out_dir = Path(out_dir)
@@ -441,17 +446,17 @@ def _build(out_dir: Path, planner: Callable[[dict | None], list[Article]],
 
             def outputs() -> Iterator[tuple[Article, ArticleOutput]]:
                 cached = {a.key for a in articles if a.key in cache}
-                produced = produce([a for a in articles if a.key not in cached])
+                produced = produce([a for a in articles if a.key not in cached], cache)
                 for article in articles:
                     if article.key in cached:
                         output = cache.get(article.key)
                         if output is not None:
                             yield article, output
                             continue
-                        output = next(produce([article]))  # a damaged entry: made again, here
+                        output = next(produce([article], cache))  # a damaged entry: made again, here
                     else:
                         output = next(produced)
-                    if output.error is None:
+                    if output.error is None and not output.entry_written:
                         cache.put(article.key, output.entry or encode_entry(output))
                         output.entry = b""  # written: not held while the article is loaded
                     yield article, output

@@ -83,6 +83,12 @@ def decode_entry(data: bytes) -> ArticleOutput | None:
     return ArticleOutput(record.article_id, record, own, shared, quad_count, own_count)
 
 
+def write_entry(path: Path, entry: bytes) -> None:
+    """Write an entry at `path`, whole or not at all; not synced to disk, since an entry lost
+    to a power cut is only made again."""
+    atomic_write_bytes(path, entry, durable=False)
+
+
 class ArticleCache:
     """Entries under `folder/<first two characters of the key>/<key>`."""
 
@@ -97,7 +103,7 @@ class ArticleCache:
 
     def put(self, key: str, entry: bytes) -> None:
         """Store an entry made by `encode_entry` (in the worker that made the output)."""
-        atomic_write_bytes(self.path(key), entry, durable=False)
+        write_entry(self.path(key), entry)
 
     def get(self, key: str) -> ArticleOutput | None:
         """The entry, or None if there is none (or it is unreadable: then it is made again)."""

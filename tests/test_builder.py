@@ -353,6 +353,25 @@ def test_a_damaged_cache_entry_is_made_again(tmp_path):
     assert rebuilt.triples == clean.triples
 
 
+def test_workers_write_the_cache_entries_and_a_rebuild_reads_them(tmp_path, monkeypatch):
+    from kg.cache import ArticleCache
+
+    texts = {f"n{i:02d}.txt": ARTICLES["a.txt"].replace("青禾", "青禾" + "一二三四五六七八九十"[i % 10] * (1 + i // 10))
+             for i in range(17)}
+    corpus, out = write(tmp_path / "corpus", texts), tmp_path / "out"
+    puts = []
+    monkeypatch.setattr(ArticleCache, "put", lambda self, key, entry: puts.append(key))
+    first = build_output([corpus], out, jobs=2, quiet=True)  # 17 articles: three tasks for two workers
+    assert first.new == 17 and not puts  # every entry written where it was made
+    assert len([p for p in (state_dir(out) / "cache").rglob("*") if p.is_file()]) == 17
+    shutil.rmtree(out)
+    import kg.builder
+
+    monkeypatch.setattr(kg.builder, "local_outputs", lambda *a, **k: iter(()))  # nothing may be extracted again
+    again = build_output([corpus], out, jobs=2, quiet=True)
+    assert again.new == 17 and not again.failed and again.triples == first.triples
+
+
 def test_a_graph_bigger_than_the_overview_limit_is_shown_by_its_most_named_entities(tmp_path, monkeypatch):
     import json
     import re
