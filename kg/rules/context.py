@@ -46,6 +46,13 @@ class SentenceView:
         self.ends = dict(zip(map(_END, tokens), range(len(tokens))))
         self.words = frozenset(map(_WORD, tokens))
 
+    def starting_at(self, offset: int) -> int | None:
+        """The index of the token that starts at `offset`, if one does (tokens cover the sentence)."""
+        before = self.ends.get(offset)
+        if before is not None:
+            return before + 1 if before + 1 < len(self.tokens) else None
+        return 0 if self.tokens and self.tokens[0].start == offset else None
+
     def tokens_among(self, words: frozenset[str] | set[str]) -> list[tuple[int, Token]]:
         """(index, token) of each token that is one of `words`, in order.
 
