@@ -421,9 +421,22 @@ def html_to_text(html: str) -> str:
             text = candidate_text
             break
     title = " ".join("".join(parser.title).split())
-    if title and not _starts_with_title(text, title):
+    if not title:
+        return text
+    lines = text.split("\n")
+    headline = _TITLE_SITE.split(title, 1)[0].strip()
+    for i, line in enumerate(lines[:TITLE_SEARCH_LINES]):
+        if i and line.strip() in (title, headline):
+            return "\n".join(lines[i:])  # what came before the headline is navigation (首页 > 园区动态)
+    if not _starts_with_title(text, title):
         text = f"{title}\n\n{text}" if text else title
     return text
+
+
+#: How far down a page's text its headline is looked for (after a breadcrumb, a site menu).
+TITLE_SEARCH_LINES = 12
+#: Where a page title's headline ends and the site's name begins ("headline_site", "headline - site").
+_TITLE_SITE = re.compile(r"\s*[_|–—]\s*|\s+-\s+")
 
 
 def _tidy(text: str) -> str:

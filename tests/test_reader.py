@@ -173,6 +173,16 @@ def test_title_is_not_repeated_when_the_body_starts_with_it():
     assert html_to_text(page) == "园区新闻\n\n正文。"
 
 
+def test_navigation_before_the_headline_is_dropped_and_the_site_name_not_kept():
+    page = ("<html><head><title>青川经开区召开人才工作座谈会_青川新闻网</title></head><body>"
+            "<div>首页 &gt; 园区动态</div><h1>青川经开区召开人才工作座谈会</h1><p>3月6日，座谈会召开。</p></body></html>")
+    assert html_to_text(page) == "青川经开区召开人才工作座谈会\n\n3月6日，座谈会召开。"
+    # a line equal to the headline further down than a menu is text, not the start of the story
+    far = "".join(f"<p>栏目{i}</p>" for i in range(20))
+    page = f"<html><head><title>园区新闻 - 青川网</title></head><body>{far}<h2>园区新闻</h2><p>正文。</p></body></html>"
+    assert html_to_text(page).startswith("园区新闻 - 青川网\n\n栏目0")
+
+
 def test_image_alt_text_gets_its_own_line_but_file_names_do_not():
     page = ('<html><body><p>会议召开。<img src="a.jpg" alt="会议现场">代表发言。'
             '<img src="b.jpg" alt="IMG_0001.JPG"></p></body></html>')

@@ -32,6 +32,8 @@ def event_heads(words, spec):
     legal_forms = tuple(lex.legal_forms)
     # 出席会议, 召开会议: a verb glued to the head makes a verb phrase; 签约仪式, 开工仪式 are names
     verb_phrase_starts = words.trigger(spec, "organize") | words.trigger(spec, "attend")
+    # 围绕人才引进、技能培训等方面: the rest of a list of topics after an item
+    topic_list_rest = re.compile(rf"(?:、[^、,;:。!?]{{1,15}})*等(?:{alternation(lex.words('topic_heads.txt'))})")
 
     def extend_left(ctx: Context, view: SentenceView, head: int, group_ends: set[int]) -> int:
         tokens = view.tokens
@@ -113,6 +115,8 @@ def event_heads(words, spec):
             counted = FREQUENCY.match(text, end) and len(label) >= 2
             if (len(modifier) < 2 or modifier in generic_modifiers) and not counted:
                 continue
+            if topic_list_rest.match(text, end):
+                continue  # a topic talked about (技能培训等方面), not an event
             ctx.add(start, end, EVENT, view, rule_id, subclass=lex.event_heads.get(head_word) or None)
 
     return run
