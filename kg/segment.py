@@ -250,7 +250,7 @@ class Segmenter:
         words: dict[str, str] = {}
         for suffix in lexicon.zone_suffixes:
             words[suffix] = "n"
-        for suffix in lexicon.organization_suffixes:
+        for suffix in lexicon.organization_suffixes + lexicon.government_departments:
             words.setdefault(suffix, "nt")
         for suffix in lexicon.alliance_suffixes + lexicon.place_suffixes + lexicon.group_heads:
             words.setdefault(suffix, "n")

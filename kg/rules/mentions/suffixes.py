@@ -39,11 +39,12 @@ def names_ending_in(words, spec, cls: str, suffix: re.Pattern):
             head = view.ends.get(base + m.end())  # a suffix must end a word, not sit inside one
             if head is None or (head + 1 < len(view.tokens) and view.tokens[head + 1].tag in BOUND_MORPHEMES):
                 continue  # 高新区|块: jieba cut a bound morpheme off the word the suffix sits in
-            first = head
+            first, name_limit = head, limit
             if m.groupdict().get("department"):  # 发展|和|改革|委员会: the whole name, then what is before it
                 first = view.starting_at(base + m.start())
                 first = head if first is None else first
-            start = extend_name_left(ctx, view, first, limit=limit, allowed_tags=allowed_tags,
+                name_limit = limit + len(view.tokens[first].word)  # the limit is for what precedes it
+            start = extend_name_left(ctx, view, first, limit=name_limit, allowed_tags=allowed_tags,
                                      verbal=cls == ALLIANCE,  # 智能制造产业联盟
                                      stop_tags=stop_tags)
             if cls == ORGANIZATION:  # 某某科技股份有限公司党支部: a company's party branch

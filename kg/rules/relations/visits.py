@@ -1,14 +1,15 @@
-"""Visits: a group goes somewhere (…人才赴某高新区参观) and the sentence names no event; the bodies
-visited (赴A、B、C等重点企业走访) are where the sentence's event takes place."""
+"""Visits: a group goes somewhere (…人才赴某高新区参观) and the sentence names no event; officials
+go somewhere to inspect (市委书记某某到某高新区调研); the bodies visited (赴A、B、C等重点企业走访)
+are where the sentence's event takes place."""
 from __future__ import annotations
 
 import re
 
 from kg.lexicon import alternation
-from kg.model import ENTERPRISE, EVENT, GROUP, ORGANIZATION, PLACE, ZONE, Mention
+from kg.model import ENTERPRISE, EVENT, GROUP, ORGANIZATION, PERSON, PLACE, ZONE, Mention
 from kg.rules.context import Context, SentenceView
 from kg.rules.registry import rule
-from kg.rules.spans import clause_bounds
+from kg.rules.spans import CLAUSE_BREAK_RE, clause_bounds
 
 VISITED = (ENTERPRISE, ORGANIZATION, ZONE, PLACE)
 
@@ -64,6 +65,50 @@ def visit(words, spec):
             ctx.visits.add(ev)
             ctx.fact(ev, "participant", subject_groups[-1], view, rule_id)
             ctx.fact(ev, "location", place, view, rule_id)
+            ctx.focus_event = ev
+            return
+
+    return run
+
+
+# the body only: a headline says again, shorter, the visit its first sentence tells
+@rule("relation.inspection", naming=[PERSON], kinds=("body",),
+      requires=["lists", "mentions.Person", "mentions.Event", "mentions.Place", "mentions.Organization",
+                "mentions.DevelopmentZone", "mentions.Enterprise"],
+      assigns=["mentions.Event", "visits", "focus_event", "facts.participant", "facts.location"])
+def inspection(words, spec):
+    """People who go to a place to inspect it (某某到某高新区调研, 深入A、B等企业走访) make a visit: an
+    event from the arrival verb to the verb of inspection, the people named before it in the clause
+    as participants, the places and bodies reached as locations; it becomes the event in focus."""
+    rule_id = spec.name
+    arrival = re.compile(alternation(words.lex.words("arrival_verbs.txt")))
+    inspects = re.compile(alternation(words.lex.words("inspection_verbs.txt")))
+
+    def run(ctx: Context, view: SentenceView) -> None:
+        s, text = view.sentence, ctx.text
+        for verb in arrival.finditer(s.text):
+            at, end = s.start + verb.start(), s.start + verb.end()
+            places = reached(ctx, view, end)
+            if not places:
+                continue
+            clause = clause_bounds(ctx, view, at)
+            # the verb of inspection right after the places (and a list's head: A、B等重点企业走访)
+            after = max(p.end for p in places)
+            found = inspects.search(text, after, min(clause[1], after + 8))
+            people = [p for p in view.of(PERSON) if p.end <= at and clause_bounds(ctx, view, p.start) == clause]
+            if found is None or not people or CLAUSE_BREAK_RE.search(text, after, found.start()):
+                continue
+            # the visit may be named already (深入A、B等重点企业走访: the event 重点企业走访)
+            named = [e for e in view.of(EVENT) if at < e.start <= found.start() and found.end() <= e.end]
+            ev = named[0] if named else ctx.add(at, found.end(), EVENT, view, rule_id, subclass="VisitEvent")
+            if ev is None:
+                return
+            ctx.visits.add(ev)
+            for person in people:
+                ctx.fact(ev, "participant", person, view, rule_id)
+            for place in places:
+                if not (ev.start <= place.start and place.end <= ev.end) or ev.start == at:
+                    ctx.fact(ev, "location", place, view, rule_id)
             ctx.focus_event = ev
             return
 
