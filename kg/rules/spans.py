@@ -121,7 +121,9 @@ def extend_name_left(ctx: Context, view: SentenceView, head_index: int, limit: i
             if (tok.word in boundaries or tok.tag in stop_tags or tok.start in labels.function_starts
                     or (tok.tag in VERBAL_TAGS and not verbal and stop_tags is STOP_TAGS)
                     or (allowed_tags is not None and tok.tag not in allowed_tags and not place_noun
-                        and tok.word not in ADMIN_WORDS and tok.word not in words.zone_suffixes)
+                        and tok.word not in ADMIN_WORDS and tok.word not in words.zone_suffixes
+                        # 东岸|产业园区: a locative the labeller reads as the start of a name
+                        and not (tok.tag == "s" and tok.start in labels.name_starts))
                     or tok.word in triggers or not NAME_CHARACTER.match(tok.word)):
                 break
         if head_end - tok.start - quoted > limit:
