@@ -81,12 +81,21 @@ def node_id(page, iri: str) -> int:
 
 
 def node_point(page, iri: str) -> tuple[float, float]:
-    """Where a node is drawn, in page coordinates."""
-    point = page.evaluate("""id => {
+    """Where a node is drawn, in page coordinates, once the view stands still (the page may
+    still be finishing a zoom or a layout when it says it is ready; a loaded machine is slow)."""
+    read = """id => {
         const p = window.kg.network.canvasToDOM(window.kg.network.getPositions([id])[id]);
         const box = document.getElementById('kg-network').getBoundingClientRect();
         return [box.left + p.x, box.top + p.y];
-    }""", node_id(page, iri))
+    }"""
+    node = node_id(page, iri)
+    point = page.evaluate(read, node)
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        again = page.evaluate(read, node)
+        if abs(again[0] - point[0]) < 0.5 and abs(again[1] - point[1]) < 0.5:
+            break
+        point = again
     return point[0], point[1]
 
 
