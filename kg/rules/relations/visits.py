@@ -103,11 +103,12 @@ def inspection(words, spec):
             ev = named[0] if named else ctx.add(at, found.end(), EVENT, view, rule_id, subclass="VisitEvent")
             if ev is None:
                 return
-            ctx.visits.add(ev)
+            if not named:
+                ctx.visits.add(ev)  # a visit no event noun names (see relation.visit)
             for person in people:
                 ctx.fact(ev, "participant", person, view, rule_id)
             for place in places:
-                if not (ev.start <= place.start and place.end <= ev.end) or ev.start == at:
+                if ev.start == at or not (ev.start <= place.start and place.end <= ev.end):
                     ctx.fact(ev, "location", place, view, rule_id)
             ctx.focus_event = ev
             return
