@@ -183,11 +183,18 @@ class Lexicon:
         return self.words("organization_suffixes.txt")
 
     @cached_property
+    def government_portfolios(self) -> list[str]:
+        return self.words("government_portfolios.txt")
+
+    @cached_property
+    def government_heads(self) -> list[str]:
+        return self.words("government_heads.txt")
+
+    @cached_property
     def government_departments(self) -> list[str]:
         """A portfolio and a head (人力资源和社会保障局, 招商办): the segmenter's words for them,
         so that one is not glued to the word after it (科技创新局|从)."""
-        heads = self.words("government_heads.txt")
-        return by_length(portfolio + head for portfolio in self.words("government_portfolios.txt") for head in heads)
+        return by_length(portfolio + head for portfolio in self.government_portfolios for head in self.government_heads)
 
     @cached_property
     def enterprise_suffixes(self) -> dict[str, str]:

@@ -73,9 +73,9 @@ class Words:
     @cached_property
     def organization_re(self) -> re.Pattern:
         """A government department's whole name (group `department`: 人力资源和社会保障局,
-        经济发展与生态环境办, a portfolio or two and a head), or an organisation's suffix."""
-        portfolio = alternation(self.lex.words("government_portfolios.txt"))
-        department = rf"(?:{portfolio})(?:[和与及]?(?:{portfolio})){{0,2}}(?:{alternation(self.lex.words('government_heads.txt'))})"
+        经济发展与科技创新办, a portfolio or two and a head), or an organisation's suffix."""
+        portfolio = alternation(self.lex.government_portfolios)
+        department = rf"(?:{portfolio})(?:[和与及]?(?:{portfolio})){{0,2}}(?:{alternation(self.lex.government_heads)})"
         return re.compile(rf"(?P<department>{department})|{alternation(self.lex.organization_suffixes)}")
 
     @cached_property
